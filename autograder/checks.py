@@ -1,0 +1,254 @@
+"""Readable checks for exercise test cells.
+
+Every visible test in the course uses these helpers instead of a bare ``assert``, so that a
+student who gets a test wrong reads *what was called, what was expected and what came
+back*, not an empty ``AssertionError``. Hidden tests use them too: the grader shows a
+hidden test's message (never its code) in the feedback.
+
+Example:
+    >>> from autograder.checks import check_close
+    >>> check_close(sigmoid(np.array([0.0])), [0.5], "sigmoid([0.0])")
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Callable
+
+import numpy as np
+
+__all__ = [
+    "CheckFailure",
+    "check_close",
+    "check_equal",
+    "check_shape",
+    "check_true",
+    "check_raises",
+    "check_no_warnings",
+    "check_not_mutated",
+]
+
+_MAX_SHOWN = 12  # array elements shown in a message before it is summarised
+
+
+class CheckFailure(AssertionError):
+    """A test expectation that the student's code did not meet.
+
+    It is an ``AssertionError`` so that nbgrader and pytest treat it as a failed test.
+    """
+
+
+def _describe(value: Any) -> str:
+    """Short, readable rendering of a value for a failure message."""
+    if value is None:
+        return "None (did the function forget to `return`?)"
+    if isinstance(value, np.ndarray):
+        with np.printoptions(precision=6, threshold=_MAX_SHOWN, edgeitems=3, suppress=False):
+            body = np.array2string(value, separator=", ")
+        return f"{body}  (shape {value.shape}, dtype {value.dtype})"
+    if hasattr(value, "numpy") and callable(value.numpy):  # a tf.Tensor or Keras tensor
+        return _describe(np.asarray(value.numpy())) + " [converted from a tensor]"
+    text = repr(value)
+    return text if len(text) < 400 else text[:400] + " ..."
+
+
+def _as_array(value: Any, what: str) -> np.ndarray:
+    if value is None:
+        raise CheckFailure(f"{what}: expected a number or an array, got None "
+                           "(did the function forget to `return`?)")
+    try:
+        if hasattr(value, "numpy") and callable(value.numpy):
+            value = value.numpy()
+        array = np.asarray(value)
+    except Exception as error:  # noqa: BLE001 - any conversion failure is the student's
+        raise CheckFailure(f"{what}: expected a number or an array, got "
+                           f"{type(value).__name__} that NumPy cannot convert ({error})") from None
+    if array.dtype == object:
+        raise CheckFailure(f"{what}: expected numbers, got {_describe(value)}")
+    return array
+
+
+def check_close(actual: Any, expected: Any, what: str, *, rtol: float = 1e-6,
+                atol: float = 1e-8, check_shape: bool = True) -> None:
+    """Checks that ``actual`` equals ``expected`` within floating-point tolerance.
+
+    Args:
+        actual: What the student's code returned (number, list, array or tensor).
+        expected: The correct value.
+        what: The call being checked, e.g. ``"sigmoid([0.0, 1.0])"``; starts the message.
+        rtol: Relative tolerance, as in ``np.allclose``.
+        atol: Absolute tolerance, as in ``np.allclose``.
+        check_shape: Whether the shapes must match exactly (not just broadcast).
+
+    Raises:
+        CheckFailure: With the expected and the actual value, the shapes, and where the
+            largest difference is.
+    """
+    got = _as_array(actual, what)
+    want = np.asarray(expected, dtype=float)
+    if check_shape and got.shape != want.shape:
+        raise CheckFailure(
+            f"{what}: expected shape {want.shape}, got shape {got.shape}.\n"
+            f"  expected: {_describe(want)}\n  got:      {_describe(got)}")
+    try:
+        got_f = got.astype(float)
+    except (TypeError, ValueError):
+        raise CheckFailure(f"{what}: expected numbers, got {_describe(got)}") from None
+    if np.array_equal(np.isnan(got_f), np.isnan(want)) and np.allclose(
+            got_f, want, rtol=rtol, atol=atol, equal_nan=True):
+        return
+    message = [f"{what}: values differ (rtol={rtol:g}, atol={atol:g}).",
+               f"  expected: {_describe(want)}", f"  got:      {_describe(got)}"]
+    if not np.all(np.isfinite(got_f)) and np.all(np.isfinite(want)):
+        message.append("  the result holds nan or inf: look for an overflow or a division by zero")
+    elif got_f.shape == want.shape and got_f.size:
+        diff = np.abs(got_f - want)
+        index = np.unravel_index(int(np.nanargmax(diff)), diff.shape) if diff.ndim else ()
+        message.append(f"  largest difference {float(np.nanmax(diff)):.3g} at index {index}")
+    raise CheckFailure("\n".join(message))
+
+
+def check_equal(actual: Any, expected: Any, what: str) -> None:
+    """Checks exact equality (integers, strings, tuples, shapes, integer arrays).
+
+    Args:
+        actual: What the student's code returned.
+        expected: The correct value.
+        what: The call being checked; starts the message.
+
+    Raises:
+        CheckFailure: If the values are not equal.
+    """
+    if isinstance(expected, np.ndarray) or isinstance(actual, np.ndarray):
+        got = _as_array(actual, what)
+        if got.shape == np.shape(expected) and np.array_equal(got, expected):
+            return
+    else:
+        try:
+            if actual == expected:
+                return
+        except Exception:  # noqa: BLE001 - ambiguous truth value etc.
+            pass
+    raise CheckFailure(f"{what}: expected {_describe(expected)}, got {_describe(actual)}")
+
+
+def check_shape(actual: Any, shape: tuple[int, ...], what: str) -> None:
+    """Checks the shape of an array-like result.
+
+    Args:
+        actual: What the student's code returned.
+        shape: The expected shape.
+        what: The call being checked; starts the message.
+
+    Raises:
+        CheckFailure: If the shape differs.
+    """
+    got = _as_array(actual, what)
+    if tuple(got.shape) != tuple(shape):
+        raise CheckFailure(f"{what}: expected shape {tuple(shape)}, got shape {got.shape}")
+
+
+def check_true(condition: Any, message: str) -> None:
+    """Checks a condition that the other helpers do not cover.
+
+    Args:
+        condition: Anything truthy passes.
+        message: A full sentence saying what was expected and what came back.
+
+    Raises:
+        CheckFailure: With ``message`` when the condition is false.
+    """
+    if not bool(condition):
+        raise CheckFailure(message)
+
+
+def check_raises(exception: type[BaseException], function: Callable[..., Any], *args: Any,
+                 what: str, **kwargs: Any) -> BaseException:
+    """Checks that ``function(*args, **kwargs)`` raises ``exception``.
+
+    Args:
+        exception: The exception class expected.
+        function: The student's function.
+        *args: Positional arguments for the call.
+        what: The call being checked; starts the message.
+        **kwargs: Keyword arguments for the call.
+
+    Returns:
+        The exception raised, for further checks of its message.
+
+    Raises:
+        CheckFailure: If nothing, or another exception, was raised.
+    """
+    try:
+        result = function(*args, **kwargs)
+    except exception as error:
+        return error
+    except Exception as error:  # noqa: BLE001
+        raise CheckFailure(f"{what}: expected {exception.__name__}, got "
+                           f"{type(error).__name__}: {error}") from None
+    raise CheckFailure(f"{what}: expected {exception.__name__} to be raised, "
+                       f"but it returned {_describe(result)}")
+
+
+def check_no_warnings(function: Callable[..., Any], *args: Any, what: str,
+                      **kwargs: Any) -> Any:
+    """Calls ``function`` and fails if NumPy warns (overflow, invalid value, divide by zero).
+
+    Args:
+        function: The student's function.
+        *args: Positional arguments for the call.
+        what: The call being checked; starts the message.
+        **kwargs: Keyword arguments for the call.
+
+    Returns:
+        What the function returned.
+
+    Raises:
+        CheckFailure: If a ``RuntimeWarning`` or NumPy floating-point error occurred.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        try:
+            with np.errstate(over="raise", invalid="raise", divide="raise"):
+                return function(*args, **kwargs)
+        except (RuntimeWarning, FloatingPointError) as error:
+            raise CheckFailure(f"{what}: NumPy reported '{error}'. The result must be computed "
+                               "without overflow or invalid operations.") from None
+
+
+def check_not_mutated(function: Callable[..., Any], *args: Any, what: str,
+                      **kwargs: Any) -> Any:
+    """Calls ``function`` and fails if it changed any NumPy array it was given.
+
+    Arrays nested in lists and tuples (such as a list of ``(W, b)`` pairs) are checked too.
+
+    Args:
+        function: The student's function.
+        *args: Positional arguments for the call.
+        what: The call being checked; starts the message.
+        **kwargs: Keyword arguments for the call.
+
+    Returns:
+        What the function returned.
+
+    Raises:
+        CheckFailure: If an input array was changed in place.
+    """
+    def arrays(value: Any) -> list[np.ndarray]:
+        if isinstance(value, np.ndarray):
+            return [value]
+        if isinstance(value, (list, tuple)):
+            return [a for item in value for a in arrays(item)]
+        if isinstance(value, dict):
+            return [a for item in value.values() for a in arrays(item)]
+        return []
+
+    inputs = arrays(list(args)) + arrays(kwargs)
+    before = [a.copy() for a in inputs]
+    result = function(*args, **kwargs)
+    for original, now in zip(before, inputs):
+        if not np.array_equal(original, now, equal_nan=True):
+            raise CheckFailure(f"{what}: the function changed one of its input arrays in place. "
+                               "Return new arrays instead (for example `W - lr * dW`, "
+                               "not `W -= lr * dW`).")
+    return result

@@ -1,0 +1,172 @@
+"""The ``dlcourse`` command: build, grade, check.
+
+Examples::
+
+    dlcourse build                         # exercises/ from solutions/, every module
+    dlcourse grade submissions/ --out results/ --workers 2 --timeout 60
+    dlcourse check exercises/01_neuron/01_neuron.ipynb
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from autograder.course import CourseNotFoundError, MODULE_PATTERN, find_course_root
+from autograder.grading.execute import Limits
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    return Limits(cell_timeout=args.timeout, notebook_timeout=args.notebook_timeout,
+                  max_output_bytes=args.max_output)
+
+
+def _add_limit_options(parser: argparse.ArgumentParser) -> None:
+    defaults = Limits()
+    parser.add_argument("--timeout", type=float, default=defaults.cell_timeout, metavar="S",
+                        help="seconds one cell may run (default %(default)s)")
+    parser.add_argument("--notebook-timeout", type=float, default=defaults.notebook_timeout,
+                        metavar="S", help="seconds one notebook may run (default %(default)s)")
+    parser.add_argument("--max-output", type=int, default=defaults.max_output_bytes,
+                        metavar="CHARS", help="output kept per cell (default %(default)s)")
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Regenerates exercise notebooks from solutions."""
+    from autograder.build import build
+
+    root = find_course_root(args.root)
+    for path in build(root, args.modules or None, Path(args.out) if args.out else None):
+        print(f"built {path.relative_to(root) if path.is_relative_to(root) else path}")
+    return 0
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    """Grades a class of submissions."""
+    from autograder.grading.batch import grade_batch
+    from autograder.grading.summary import class_summary
+
+    root = find_course_root(args.root)
+    started = time.monotonic()
+    executor_factory = None
+    if args.scheduler:
+        from autograder.grading.distributed import dask_executor_factory
+
+        executor_factory = dask_executor_factory(args.scheduler)
+    kwargs = {"executor_factory": executor_factory} if executor_factory else {}
+    result = grade_batch(Path(args.submissions), Path(args.out), root, workers=args.workers,
+                         limits=_limits(args), modules=args.modules, force=args.force,
+                         feedback=not args.no_feedback, progress=not args.quiet, **kwargs)
+    print(class_summary(result.grades))
+    print(f"\n{result.graded} notebook(s) graded, {result.reused} up to date, in "
+          f"{time.monotonic() - started:.1f} s. Grades: {result.csv_path}"
+          + ("" if args.no_feedback else f"; feedback: {Path(args.out) / 'feedback'}"))
+    if result.grader_errors:
+        print(f"error: the grader failed on {result.grader_errors} submission(s); their rows "
+              "have status grader_error", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _module_of(notebook: Path, root: Path, given: str | None) -> str:
+    if given:
+        return given
+    for candidate in (notebook.stem, notebook.parent.name):
+        if MODULE_PATTERN.match(candidate) and (root / "solutions" / candidate).is_dir():
+            return candidate
+    raise SystemExit(f"error: cannot tell which module {notebook.name} belongs to; "
+                     "pass --module NN_name")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Grades one notebook with the hidden tests and prints a score per exercise."""
+    from autograder.grading.submission import grade_notebook
+
+    notebook = Path(args.notebook)
+    if not notebook.is_file():
+        raise SystemExit(f"error: no such notebook: {notebook}")
+    root = find_course_root(args.root or notebook.parent)
+    module = _module_of(notebook, root, args.module)
+    print(f"Checking {notebook} as module {module} (hidden tests included)...", flush=True)
+    result = grade_notebook(notebook, module, "you", root, _limits(args),
+                            Path(args.feedback) if args.feedback else None)
+    per_function: dict[str, list[float]] = {}
+    for cell in result.cells:
+        if cell.status == "manual":
+            continue
+        got = per_function.setdefault(cell.function, [0.0, 0.0])
+        got[0] += cell.score or 0.0
+        got[1] += cell.max_score
+    width = max((len(f) for f in per_function), default=8)
+    for function, (score, possible) in per_function.items():
+        mark = "ok " if score == possible else "-- "
+        print(f"  {mark} {function.ljust(width)}  {score:g}/{possible:g}")
+    for cell in result.cells:
+        if cell.status not in ("passed", "manual"):
+            print(f"\n  {cell.grade_id} ({cell.status}):\n    "
+                  + cell.message.replace("\n", "\n    "))
+    for note in result.notes:
+        print(f"\n  note: {note}")
+    manual = [c.grade_id for c in result.cells if c.status == "manual"]
+    if manual:
+        print(f"\n  written answers for your teacher (not scored here): {', '.join(manual)}")
+    print(f"\nScore: {result.score:g} / {result.max_score:g}  ({result.seconds:.1f} s)")
+    return 0 if result.score == result.max_score else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``dlcourse``."""
+    parser = argparse.ArgumentParser(prog="dlcourse", description=__doc__.split("\n")[0])
+    parser.add_argument("--root", help="the course repository (default: found from the cwd)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    build = sub.add_parser("build", help="generate exercises/ from solutions/ with nbgrader")
+    build.add_argument("modules", nargs="*", metavar="MODULE")
+    build.add_argument("--out", help="release folder (default: exercises/)")
+    build.set_defaults(func=cmd_build)
+
+    grade = sub.add_parser("grade", help="grade a class of submissions")
+    grade.add_argument("submissions", help="SUBMISSIONS/<student_id>/<module>/<module>.ipynb")
+    grade.add_argument("--out", required=True, help="results folder")
+    grade.add_argument("--workers", type=int, default=None,
+                       help="submissions graded at once (default: one per CPU core)")
+    grade.add_argument("--modules", nargs="+", metavar="MODULE", help="only these modules")
+    grade.add_argument("--force", action="store_true", help="regrade up-to-date submissions")
+    grade.add_argument("--no-feedback", action="store_true", help="skip the HTML feedback")
+    grade.add_argument("--scheduler", metavar="ADDRESS",
+                       help="a Dask scheduler (tcp://host:8786) to spread the work over")
+    grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_limit_options(grade)
+    grade.set_defaults(func=cmd_grade)
+
+    check = sub.add_parser("check", help="grade your own notebook, hidden tests included")
+    check.add_argument("notebook")
+    check.add_argument("--module", help="the module (default: from the file name)")
+    check.add_argument("--feedback", metavar="HTML", help="also write the feedback here")
+    _add_limit_options(check)
+    check.set_defaults(func=cmd_check)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Runs the ``dlcourse`` command line.
+
+    Args:
+        argv: Arguments (default: ``sys.argv[1:]``).
+
+    Returns:
+        The exit status: 0 on success, 1 when ``check`` found failed tests, 2 when the
+        grader itself failed.
+    """
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (CourseNotFoundError, FileNotFoundError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

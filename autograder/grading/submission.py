@@ -1,0 +1,135 @@
+"""Grading one notebook: read, assemble, execute, score, write feedback."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+from autograder.course import exercise_path, solution_path
+from autograder.grading.assemble import GradedCellSpec, assemble, graded_cells
+from autograder.grading.execute import Limits, NotebookRunner
+from autograder.grading.feedback import write_feedback
+from autograder.grading.reading import UnreadableNotebook, read_submission
+from autograder.grading.score import SubmissionGrade, failed_everywhere, score_cells
+
+
+@functools.lru_cache(maxsize=32)
+def _load_source(path: str, mtime: float) -> tuple[NotebookNode, tuple[GradedCellSpec, ...]]:
+    notebook = nbformat.read(path, as_version=4)
+    return notebook, tuple(graded_cells(notebook))
+
+
+def load_source(root: Path, module: str) -> tuple[NotebookNode, list[GradedCellSpec]]:
+    """The instructor notebook of ``module`` and its graded cells (cached per process).
+
+    Args:
+        root: The course repository.
+        module: The module name.
+
+    Returns:
+        A private copy of the source notebook, and its graded cells.
+
+    Raises:
+        FileNotFoundError: If the module has no solution notebook.
+    """
+    path = solution_path(root, module)
+    if not path.is_file():
+        raise FileNotFoundError(f"no solution notebook for module {module!r} at {path}")
+    notebook, specs = _load_source(str(path), path.stat().st_mtime)
+    return nbformat.from_dict(notebook), list(specs)
+
+
+def fingerprint(notebook_path: Path | None, root: Path, module: str, limits: Limits) -> str:
+    """A hash of everything a grade depends on, so a resumed batch regrades only changes.
+
+    Args:
+        notebook_path: The submitted file (None if there is none).
+        root: The course repository.
+        module: The module name.
+        limits: The limits in force.
+
+    Returns:
+        A hex digest.
+    """
+    digest = hashlib.sha256()
+    for path in (notebook_path, solution_path(root, module)):
+        digest.update(path.read_bytes() if path and path.is_file() else b"<none>")
+    digest.update(repr(limits).encode())
+    return digest.hexdigest()
+
+
+def _prepare_workdir(root: Path, module: str) -> Path:
+    """A private scratch folder holding the module's released data files (no notebooks)."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"dlcourse-{module}-"))
+    released = exercise_path(root, module).parent
+    if released.is_dir():
+        for item in released.iterdir():
+            if item.suffix == ".ipynb" or item.name.startswith("."):
+                continue
+            target = workdir / item.name
+            if item.is_dir():
+                shutil.copytree(item, target)
+            else:
+                shutil.copy2(item, target)
+    return workdir
+
+
+def grade_notebook(notebook_path: Path | None, module: str, student_id: str, root: Path,
+                   limits: Limits, feedback_path: Path | None = None,
+                   notes: list[str] | None = None) -> SubmissionGrade:
+    """Grades one submitted notebook against the module's hidden tests.
+
+    Never raises for anything in the submission: an unreadable or missing file gives
+    zero on every graded cell, with the reason.
+
+    Args:
+        notebook_path: The submitted notebook, or None if the student sent none.
+        module: The module it is graded as.
+        student_id: The student's id, as it appears in the results.
+        root: The course repository.
+        limits: Time and output limits.
+        feedback_path: Where to write the HTML feedback (None: no feedback).
+        notes: Notes gathered before grading (a renamed file, say).
+
+    Returns:
+        The grades of every graded cell.
+    """
+    began = time.monotonic()
+    notes = list(notes or [])
+    source, specs = load_source(root, module)
+    result = SubmissionGrade(student_id, module, [], notes,
+                             notebook_path=str(notebook_path or ""),
+                             fingerprint=fingerprint(notebook_path, root, module, limits))
+    executed = nbformat.v4.new_notebook()
+    if notebook_path is None:
+        result.cells = failed_everywhere(specs, "not_run", notes[-1] if notes else "no notebook")
+    else:
+        try:
+            read = read_submission(notebook_path)
+        except UnreadableNotebook as error:
+            result.cells = failed_everywhere(specs, "unreadable", f"the notebook could not be "
+                                             f"graded: {error}")
+            notes.append(str(error))
+        else:
+            notes.extend(read.notes)
+            assembled = assemble(source, read.notebook)
+            notes.extend(assembled.notes)
+            workdir = _prepare_workdir(root, module)
+            try:
+                run = NotebookRunner(assembled.notebook, workdir, limits).run()
+            finally:
+                shutil.rmtree(workdir, ignore_errors=True)
+            notes.extend(run.notes)
+            executed = run.notebook
+            result.cells = score_cells(run, specs)
+    result.seconds = time.monotonic() - began
+    if feedback_path is not None:
+        write_feedback(executed, result, feedback_path)
+    return result
