@@ -103,7 +103,7 @@ def check_close(actual: Any, expected: Any, what: str, *, rtol: float = 1e-6,
         message.append("  the result holds nan or inf: look for an overflow or a division by zero")
     elif got_f.shape == want.shape and got_f.size:
         diff = np.abs(got_f - want)
-        index = np.unravel_index(int(np.nanargmax(diff)), diff.shape) if diff.ndim else ()
+        index = tuple(int(i) for i in np.unravel_index(int(np.nanargmax(diff)), diff.shape))
         message.append(f"  largest difference {float(np.nanmax(diff)):.3g} at index {index}")
     raise CheckFailure("\n".join(message))
 

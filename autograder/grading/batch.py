@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from autograder.course import available_modules
+from autograder.grading import sandbox
 from autograder.grading.execute import Limits
 from autograder.grading.reading import find_submitted_notebook
 from autograder.grading.score import CSV_COLUMNS, CellGrade, SubmissionGrade
@@ -138,7 +139,8 @@ def grade_task(task: Task, out: Path, root: Path, limits: Limits, feedback: bool
         except Exception:  # noqa: BLE001
             specs = []
         result = SubmissionGrade(student, task.module, [
-            CellGrade(s.grade_id, s.function, 0.0, s.max_score, "grader_error", detail[-2000:])
+            CellGrade(s.grade_id, s.function, 0.0, s.max_score, "grader_error", detail[-2000:],
+                      s.manual)
             for s in specs], ["the grader failed on this submission; tell the instructor"])
     record = _record_path(out, task)
     record.parent.mkdir(parents=True, exist_ok=True)
@@ -228,6 +230,7 @@ def grade_batch(submissions: Path, out: Path, root: Path, *, workers: int | None
             todo.append(task)
     reused = len(done)
     if todo:
+        sandbox.warn_if_unsandboxed(limits.sandbox)  # once per batch; workers never warn
         from tqdm.auto import tqdm
 
         bar = tqdm(total=len(todo), desc="grading", unit="notebook", disable=not progress,

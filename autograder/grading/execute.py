@@ -7,15 +7,23 @@ submission when a cell hangs or the kernel dies. Here each cell has its own time
   come back within a grace period (code that catches the interrupt), the kernel is
   restarted and the cells that ran before are replayed silently;
 * a kernel that dies (``os._exit``, a segfault, out of memory) is restarted the same way;
-* output beyond a size limit is dropped with a note, so a print loop can't exhaust memory;
-* the whole notebook has a time budget too; cells after it are reported as not run.
+* a cell that prints more than the output limit is stopped and the rest dropped, so a
+  print loop can't exhaust memory or the time budget;
+* the whole notebook has a time budget too; cells after it are reported as not run;
+* the kernel runs in a sandbox with memory, process and file-size limits where the
+  platform allows (:mod:`.sandbox`); processes a failed cell leaves behind are stopped;
+* test cells restored from the course run with fresh bindings (:mod:`.guard`), and a
+  cell's error is read from the kernel's reply, not only from the outputs it displayed.
 """
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import os
+import shutil
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,9 +35,13 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 
 from autograder.determinism import GRADING_ENVIRONMENT
+from autograder.grading import cells as C
+from autograder.grading import guard, sandbox
 
 SETUP_CODE = ("from autograder.determinism import configure_grading_process as _dl_configure\n"
-              "_dl_configure({seed})\ndel _dl_configure")
+              "_dl_configure({seed})\ndel _dl_configure\n"
+              "from autograder.grading.guard import install as _dl_install\n"
+              "_dl_install()\ndel _dl_install")
 
 
 @dataclass
@@ -43,6 +55,12 @@ class Limits:
         interrupt_grace: Seconds a kernel has to answer after an interrupt.
         max_restarts: Kernel restarts allowed before the remaining cells are skipped.
         seed: Seed for Python, NumPy and TensorFlow in the kernel.
+        memory_mb: Memory the kernel may allocate (``RLIMIT_DATA``, MiB; 0: no limit).
+        max_processes: Processes and threads in the sandbox (``RLIMIT_NPROC``; 0: no
+            limit). TensorFlow alone starts a few dozen threads per CPU core.
+        max_file_mb: Largest file the kernel may write (``RLIMIT_FSIZE``, MiB; 0: none).
+        max_notebook_output_bytes: Output kept for the whole notebook.
+        sandbox: ``auto`` (bubblewrap when available), ``require`` or ``off``.
     """
 
     cell_timeout: float = 120.0
@@ -51,6 +69,12 @@ class Limits:
     interrupt_grace: float = 10.0
     max_restarts: int = 3
     seed: int = 0
+    preload: tuple[str, ...] = ()
+    memory_mb: int = 4096
+    max_processes: int = 512
+    max_file_mb: int = 1024
+    max_notebook_output_bytes: int = 20_000_000
+    sandbox: str = "auto"
 
 
 @dataclass
@@ -58,7 +82,8 @@ class CellRun:
     """How one cell's execution ended.
 
     Attributes:
-        status: ``ok``, ``error``, ``timeout``, ``kernel_died`` or ``not_run``.
+        status: ``ok``, ``error``, ``timeout``, ``kernel_died``, ``output_limit`` or
+            ``not_run``.
         message: For anything but ``ok``: what happened, for the student.
         seconds: Wall time spent on the cell.
     """
@@ -70,13 +95,32 @@ class CellRun:
 
 @dataclass
 class NotebookRun:
-    """The executed notebook, one :class:`CellRun` per cell, and notes."""
+    """The executed notebook, one :class:`CellRun` per cell, notes, and timings.
+
+    ``start_seconds`` is the time spent starting kernels (and their set-up code).
+    """
 
     notebook: NotebookNode
     cells: list[CellRun]
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     kernel_restarts: int = 0
+    start_seconds: float = 0.0
+
+
+# Collects the exit status of the kernel's killed children, which count against the
+# process limit until they are reaped.
+_REAP_CODE = """import os as _dl_os
+try:
+    while _dl_os.waitpid(-1, _dl_os.WNOHANG)[0]:
+        pass
+except ChildProcessError:
+    pass
+del _dl_os"""
+
+
+class _OutputOverflow(Exception):
+    """A cell went over the output limit (and was interrupted)."""
 
 
 def _output_size(msg: dict) -> int:
@@ -88,32 +132,78 @@ def _output_size(msg: dict) -> int:
 
 
 class _CappedClient(NotebookClient):
-    """An nbclient ``NotebookClient`` that stops storing a cell's output past a limit."""
+    """An nbclient ``NotebookClient`` that caps output and keeps each cell's reply.
 
-    def __init__(self, *args, max_output_bytes: int, **kwargs) -> None:
+    Past ``max_output_bytes`` for a cell (or ``max_total_bytes`` for the notebook) the
+    output is dropped and the cell is interrupted; its index is put in ``overflowed``.
+    """
+
+    def __init__(self, *args, max_output_bytes: int, max_total_bytes: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._limit = max_output_bytes
+        self._total_limit = max_total_bytes
+        self._total = 0
         self._used: dict[int, int] = {}
+        self.overflowed: set[int] = set()
+        self.last_reply: dict | None = None
+        self.on_cell_executed = self._keep_reply
+        self._interrupts: list[asyncio.Future] = []
+
+    def _keep_reply(self, cell, cell_index, execute_reply) -> None:
+        self.last_reply = execute_reply
 
     def output(self, outs, msg, display_id, cell_index):  # noqa: D102 - nbclient's hook
         if msg.get("msg_type") in ("stream", "display_data", "execute_result", "update_display_data"):
+            size = _output_size(msg)
             used = self._used.get(cell_index, 0)
-            self._used[cell_index] = used + _output_size(msg)
-            if self._used[cell_index] > self._limit:
-                if used <= self._limit:
+            self._used[cell_index] = used + size
+            self._total += size
+            if self._used[cell_index] > self._limit or self._total > self._total_limit:
+                if cell_index not in self.overflowed:
+                    self.overflowed.add(cell_index)
                     outs.append(nbformat.v4.new_output(
-                        "stream", name="stdout",
-                        text=f"\n[output truncated: the cell printed more than "
-                             f"{self._limit:,} characters]\n"))
+                        "stream", name="stdout", text="\n[output truncated: "
+                        + _overflow_reason(self._limit, self._total_limit,
+                                           self._total > self._total_limit) + "]\n"))
+                    if cell_index >= 0 and self.km is not None:
+                        self._interrupts.append(asyncio.ensure_future(
+                            self.km.interrupt_kernel()))
                 return None
         return super().output(outs, msg, display_id, cell_index)
 
 
-def _error_message(cell: NotebookNode) -> str | None:
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "error":
-            name, value = output.get("ename", "Error"), str(output.get("evalue", ""))
-            return f"{name}: {value}"[:4000] if value else name
+def _overflow_reason(cell_limit: int, total_limit: int, total: bool) -> str:
+    if total:
+        return (f"the notebook printed more than {total_limit:,} characters in all; the cell "
+                "was stopped")
+    return f"the cell printed more than {cell_limit:,} characters and was stopped"
+
+
+def _explain(ename: str, evalue: str, limits: "Limits") -> str | None:
+    """A sentence for errors that come from the grader's limits or from leaving the kernel."""
+    if ename == "SystemExit":
+        return (f"SystemExit: {evalue}: the cell called sys.exit() or exit(); a notebook "
+                "must not exit the Python kernel")
+    if ename == "MemoryError" and limits.memory_mb:
+        return (f"MemoryError: the cell used more memory than the grader allows "
+                f"({limits.memory_mb} MiB)")
+    if ename == "BlockingIOError" or "Resource temporarily unavailable" in evalue:
+        return (f"{ename}: {evalue}: the cell started too many processes or threads (the "
+                f"limit is {limits.max_processes})")
+    if ename == "KeyboardInterrupt":
+        return "KeyboardInterrupt: the cell raised KeyboardInterrupt (it was not stopped by the grader)"
+    return None
+
+
+def _error_message(cell: NotebookNode, reply: dict | None = None) -> str | None:
+    """The cell's error as ``Name: value``, from its execute_reply or its outputs."""
+    sources = [reply] if reply and reply.get("status") == "error" else []
+    sources += [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    if reply and reply.get("status") == "aborted":
+        return "the cell was not run (aborted by the kernel)"
+    for error in sources:
+        name, value = error.get("ename", "Error"), str(error.get("evalue", ""))
+        return f"{name}: {value}"[:4000] if value else name
     return None
 
 
@@ -132,23 +222,57 @@ class NotebookRunner:
                  env: dict[str, str] | None = None, kernel_name: str = "python3") -> None:
         self.nb = notebook
         self.limits = limits
+        self.sandboxed = sandbox.use_sandbox(limits.sandbox)
         self.env = {**os.environ, **GRADING_ENVIRONMENT, **(env or {})}
+        if self.sandboxed:
+            self.env = sandbox.kernel_environment(self.env, Path(workdir))
         self.workdir = str(workdir)
         self.client = _CappedClient(
             notebook, timeout=int(limits.cell_timeout), allow_errors=True,
-            kernel_name=kernel_name, startup_timeout=120, record_timing=False,
+            kernel_name=kernel_name, startup_timeout=120, record_timing=False, iopub_timeout=30,
             resources={"metadata": {"path": self.workdir}},
-            max_output_bytes=limits.max_output_bytes)
+            max_output_bytes=limits.max_output_bytes,
+            max_total_bytes=limits.max_notebook_output_bytes)
         self.restarts = 0
+        self.start_seconds = 0.0  # time spent starting kernels, for the benchmark
+        self._socket_dir: str | None = None
+        self._imports = guard.setup_imports(
+            [c.source for c in notebook.cells if c.cell_type == "code" and C.grade_id(c)
+             and C.nbgrader_meta(c).get("locked") and not C.is_answer(c)
+             and not C.is_autograded_test(c)])
+
+    def _configure(self, km) -> None:
+        """Points the kernel manager at the limited (and maybe sandboxed) kernel command."""
+        from jupyter_client.kernelspec import KernelSpec
+
+        spec = km.kernel_spec
+        if self.sandboxed:
+            if self._socket_dir is None:
+                self._socket_dir = tempfile.mkdtemp(prefix="dlk-")
+            km.transport = "ipc"
+            km.connection_file = os.path.join(self._socket_dir, f"kernel-{self.restarts}.json")
+            km.ip = os.path.join(self._socket_dir, f"k{self.restarts}")
+        argv = sandbox.kernel_command(
+            list(spec.argv), Path(self.workdir), Path(self._socket_dir or self.workdir),
+            self.limits.memory_mb, self.limits.max_processes, self.limits.max_file_mb,
+            self.sandboxed)
+        km._kernel_spec = KernelSpec(  # noqa: SLF001 - jupyter_client's cached spec
+            resource_dir=spec.resource_dir, argv=argv, display_name=spec.display_name,
+            language=spec.language, metadata=spec.metadata, env=spec.env,
+            interrupt_mode="message" if self.sandboxed else spec.interrupt_mode)
 
     def _start(self) -> None:
-        self.client.km = self.client.create_kernel_manager()
+        began = time.monotonic()
+        self._configure(self.client.create_kernel_manager())
         # The kernel's own stderr holds only C-level logs (TensorFlow's start-up notices,
         # jupyter's transport warning); what the student's code prints arrives over IOPub.
-        self.client.start_new_kernel(env=self.env, cwd=self.workdir, stderr=subprocess.DEVNULL)
+        self.client.start_new_kernel(env=self.env, cwd=self.workdir, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
         self.client.start_new_kernel_client()
-        self._run_silently(nbformat.v4.new_code_cell(SETUP_CODE.format(seed=self.limits.seed)),
-                           self.limits.cell_timeout)
+        preload = "".join(f"import {name}\n" for name in self.limits.preload)
+        setup = SETUP_CODE.format(seed=self.limits.seed, preload=preload)
+        self._run_silently(nbformat.v4.new_code_cell(setup), max(self.limits.cell_timeout, 300))
+        self.start_seconds += time.monotonic() - began
 
     def _stop(self) -> None:
         try:
@@ -158,9 +282,27 @@ class NotebookRunner:
         self.client.km = None
         self.client.kc = None
 
+    def _kernel_pid(self) -> int | None:
+        process = getattr(getattr(self.client.km, "provisioner", None), "process", None)
+        return getattr(process, "pid", None)
+
+    def _to_send(self, cell: NotebookNode) -> NotebookNode:
+        """The cell as sent to the kernel: test cells restored from the course are guarded."""
+        if not C.is_autograded_test(cell):
+            return cell
+        sent = copy.deepcopy(cell)
+        sent.source = guard.test_cell_source(cell.source, self._imports)
+        return sent
+
     def _execute(self, cell: NotebookNode, index: int, timeout: float) -> None:
         self.client.timeout = max(1, int(timeout))
-        self.client.execute_cell(cell, index)
+        self.client.last_reply = None
+        sent = self._to_send(cell)
+        try:
+            self.client.execute_cell(sent, index)
+        finally:
+            if sent is not cell:
+                cell.outputs, cell.execution_count = sent.outputs, sent.get("execution_count")
 
     def _run_silently(self, cell: NotebookNode, timeout: float) -> bool:
         scratch = copy.deepcopy(cell)
@@ -169,6 +311,27 @@ class NotebookRunner:
         except (CellTimeoutError, DeadKernelError):
             return False
         return True
+
+    def _error_of(self, cell: NotebookNode) -> str | None:
+        """The cell's error: from its outputs, or from the kernel's reply if none was shown."""
+        error = _error_message(cell)
+        reply = (self.client.last_reply or {}).get("content", {})
+        if error is None and reply.get("status") == "error":
+            name, value = reply.get("ename", "Error"), str(reply.get("evalue", ""))
+            cell.outputs.append(nbformat.v4.new_output("error", ename=name, evalue=value,
+                                                       traceback=[]))
+            error = f"{name}: {value}"[:4000] if value else name
+        if error is None:
+            return None
+        name, _, value = error.partition(": ")
+        return _explain(name, value, self.limits) or error
+
+    def _stop_strays(self, index: int, failed: bool, notes: list[str]) -> None:
+        """Stops processes a cell left behind, if it failed or left many."""
+        stopped = sandbox.stop_stray_processes(self._kernel_pid(), always=failed)
+        if stopped:
+            notes.append(f"cell {index} left {stopped} process(es) running; they were stopped")
+            self._run_silently(nbformat.v4.new_code_cell(_REAP_CODE), self.limits.interrupt_grace)
 
     def _recover(self, history: list[int], deadline: float) -> bool:
         """Restarts the kernel and replays the cells in ``history``; False if it can't."""
@@ -224,6 +387,14 @@ class NotebookRunner:
             budget = min(self.limits.cell_timeout, remaining)
             try:
                 self._execute(cell, index, budget)
+                if index in self.client.overflowed:
+                    raise _OutputOverflow
+            except _OutputOverflow:
+                run.status = "output_limit"
+                run.message = _overflow_reason(self.limits.max_output_bytes,
+                                               self.limits.max_notebook_output_bytes,
+                                               self.client._total > self.client._total_limit)  # noqa: SLF001
+                self._run_silently(nbformat.v4.new_code_cell("pass"), self.limits.interrupt_grace)
             except CellTimeoutError:
                 run.status = "timeout"
                 run.message = (f"the cell ran for more than {budget:.0f} s and was stopped "
@@ -235,18 +406,26 @@ class NotebookRunner:
             except DeadKernelError:
                 run.status = "kernel_died"
                 run.message = ("the Python kernel died while running this cell (it exited, "
-                               "crashed or ran out of memory)")
+                               "was killed, crashed or ran out of memory; the memory limit is "
+                               f"{self.limits.memory_mb} MiB)" if self.limits.memory_mb else
+                               "the Python kernel died while running this cell (it exited, "
+                               "was killed, crashed or ran out of memory)")
                 notes.append(f"the kernel died in cell {index}; it was restarted and the "
                              "cells before replayed")
                 alive = self._recover(history, deadline)
             else:
-                error = _error_message(cell)
+                error = self._error_of(cell)
                 run.status, run.message = ("error", error) if error else ("ok", "")
                 history.append(index)
             run.seconds = time.monotonic() - began
-            if run.status in ("timeout", "kernel_died"):
+            if alive and run.status != "kernel_died":
+                self._stop_strays(index, run.status != "ok", notes)
+            if run.status in ("timeout", "kernel_died", "output_limit"):
                 cell.outputs.append(nbformat.v4.new_output(
                     "error", ename=run.status.replace("_", " ").capitalize(),
                     evalue=run.message, traceback=[]))
         self._stop()
-        return NotebookRun(self.nb, runs, notes, time.monotonic() - start, self.restarts)
+        if self._socket_dir:
+            shutil.rmtree(self._socket_dir, ignore_errors=True)
+        return NotebookRun(self.nb, runs, notes, time.monotonic() - start, self.restarts,
+                           self.start_seconds)

@@ -65,6 +65,7 @@ def redact(notebook: NotebookNode, result: SubmissionGrade) -> NotebookNode:
     out.cells.append(_summary_cell(result))
     for cell in notebook.cells:
         cell = copy.deepcopy(cell)
+        cell.pop("id", None)  # student files may repeat ids; fresh ones are given below
         gid = C.grade_id(cell)
         if C.is_autograded_test(cell):
             cell.source = C.strip_hidden_tests(cell.source)
@@ -74,6 +75,8 @@ def redact(notebook: NotebookNode, result: SubmissionGrade) -> NotebookNode:
         out.cells.append(cell)
         if gid in by_id:
             out.cells.append(_result_cell(by_id[gid]))
+    for number, cell in enumerate(out.cells):
+        cell["id"] = f"cell-{number}"
     return out
 
 

@@ -38,6 +38,7 @@ class CellGrade:
     max_score: float
     status: str
     message: str = ""
+    manual: bool = False
 
 
 @dataclass
@@ -60,12 +61,12 @@ class SubmissionGrade:
     @property
     def max_score(self) -> float:
         """Autograded points possible (written answers left out)."""
-        return sum(c.max_score for c in self.cells if c.status != "manual")
+        return sum(c.max_score for c in self.cells if not c.manual)
 
     def rows(self) -> list[dict]:
         """Rows for ``grades.csv``, one per graded cell."""
         return [{"student_id": self.student_id, "assignment": self.assignment,
-                 **{k: v for k, v in asdict(cell).items()},
+                 **{k: v for k, v in asdict(cell).items() if k != "manual"},
                  "score": "" if cell.score is None else f"{cell.score:g}",
                  "max_score": f"{cell.max_score:g}"} for cell in self.cells]
 
@@ -91,7 +92,8 @@ def failed_everywhere(specs: list[GradedCellSpec], status: str, message: str) ->
     Returns:
         One grade per cell; written answers too, since there is nothing to read.
     """
-    return [CellGrade(s.grade_id, s.function, 0.0, s.max_score, status, message) for s in specs]
+    return [CellGrade(s.grade_id, s.function, 0.0, s.max_score, status, message, s.manual)
+            for s in specs]
 
 
 def score_cells(run: NotebookRun, specs: list[GradedCellSpec]) -> list[CellGrade]:
@@ -110,7 +112,7 @@ def score_cells(run: NotebookRun, specs: list[GradedCellSpec]) -> list[CellGrade
         i = index_of.get(spec.grade_id)
         if spec.manual:
             grades.append(CellGrade(spec.grade_id, spec.function, None, spec.max_score,
-                                    "manual", "graded by the instructor"))
+                                    "manual", "graded by the instructor", manual=True))
             continue
         cell_run = run.cells[i] if i is not None else None
         if cell_run is None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import re
 import hashlib
 import shutil
 import tempfile
@@ -14,7 +16,8 @@ from nbformat import NotebookNode
 
 from autograder.course import exercise_path, solution_path
 from autograder.grading.assemble import GradedCellSpec, assemble, graded_cells
-from autograder.grading.execute import Limits, NotebookRunner
+from autograder.grading.cells import grade_id
+from autograder.grading.execute import Limits, NotebookRun, NotebookRunner
 from autograder.grading.feedback import write_feedback
 from autograder.grading.reading import UnreadableNotebook, read_submission
 from autograder.grading.score import SubmissionGrade, failed_everywhere, score_cells
@@ -81,6 +84,26 @@ def _prepare_workdir(root: Path, module: str) -> Path:
     return workdir
 
 
+def with_preload(limits: Limits, source: NotebookNode) -> Limits:
+    """``limits`` with TensorFlow and Keras preloaded when the module's source uses them."""
+    if limits.preload:
+        return limits
+    text = "\n".join(c.source for c in source.cells if c.cell_type == "code")
+    uses = [name for name in ("tensorflow", "keras") if re.search(rf"\b{name}\b", text)]
+    return dataclasses.replace(limits, preload=tuple(uses))
+
+
+def _ungraded_errors(run: NotebookRun, shown: int = 5) -> list[str]:
+    """Notes for errors in cells that carry no points: often the reason tests fail."""
+    failing = [(i, r) for i, (cell, r) in enumerate(zip(run.notebook.cells, run.cells))
+               if cell.cell_type == "code" and r.status != "ok" and not grade_id(cell)]
+    notes = [f"cell {i + 1} (not graded) did not run cleanly: {(r.message or r.status).splitlines()[0][:300]}"
+             for i, r in failing[:shown]]
+    if len(failing) > shown:
+        notes.append(f"... and {len(failing) - shown} more cells that are not graded")
+    return notes
+
+
 def grade_notebook(notebook_path: Path | None, module: str, student_id: str, root: Path,
                    limits: Limits, feedback_path: Path | None = None,
                    notes: list[str] | None = None) -> SubmissionGrade:
@@ -123,10 +146,12 @@ def grade_notebook(notebook_path: Path | None, module: str, student_id: str, roo
             notes.extend(assembled.notes)
             workdir = _prepare_workdir(root, module)
             try:
-                run = NotebookRunner(assembled.notebook, workdir, limits).run()
+                run = NotebookRunner(assembled.notebook, workdir,
+                                     with_preload(limits, source)).run()
             finally:
                 shutil.rmtree(workdir, ignore_errors=True)
             notes.extend(run.notes)
+            notes.extend(_ungraded_errors(run))
             executed = run.notebook
             result.cells = score_cells(run, specs)
     result.seconds = time.monotonic() - began

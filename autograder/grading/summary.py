@@ -44,7 +44,7 @@ def class_summary(grades: list[SubmissionGrade], most_failed: int = 8) -> str:
     failed: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for g in grades:
         for cell in g.cells:
-            if cell.status == "manual":
+            if cell.manual:
                 continue
             counts = failed[(g.assignment, cell.function)]
             counts[1] += 1

@@ -84,12 +84,12 @@ def mlp_forward(X, params, hidden_activation, output_activation):
         A = hidden_activation(A @ W + b)
     return output_activation(A)
 '''),
-        ("weights transposed in every layer", '''
+        ("off by one: the output activation is never used (hidden activation on every layer)", '''
 def mlp_forward(X, params, hidden_activation, output_activation):
     A = np.asarray(X, dtype=float)
     for i, (W, b) in enumerate(params):
-        f = output_activation if i == len(params) - 1 else hidden_activation
-        A = f(A @ np.asarray(W).T + b) if np.shape(W)[0] == np.shape(W)[1] else f(A @ W + b)
+        activation = output_activation if i == len(params) else hidden_activation
+        A = activation(A @ W + b)
     return A
 '''),
         ("output activation used for every layer", '''

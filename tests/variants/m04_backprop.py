@@ -174,23 +174,21 @@ def mlp_loss_and_grads(X, y, params):
         dA = dZ @ params[i][0].T
     return loss, grads
 '''),
-        ("ReLU mask taken from the layer's input instead of its pre-activation", '''
+        ("forgets the ReLU derivative: hidden layers treated as linear", '''
 def mlp_loss_and_grads(X, y, params):
     X = np.asarray(X, dtype=float); y = np.asarray(y, dtype=int); m = len(X)
     A, cache = X, []
     for i, (W, b) in enumerate(params):
         Z = A @ W + b
-        cache.append((A, Z))
+        cache.append(A)
         A = np.maximum(Z, 0) if i < len(params) - 1 else Z
     e = np.exp(A - A.max(axis=1, keepdims=True)); P = e / e.sum(axis=1, keepdims=True)
     loss = -np.log(P[np.arange(m), y]).mean()
     dZ = P.copy(); dZ[np.arange(m), y] -= 1; dZ /= m
     grads = [None] * len(params)
     for i in reversed(range(len(params))):
-        A_prev, Z = cache[i]
-        grads[i] = (A_prev.T @ dZ, dZ.sum(axis=0))
-        dA = dZ @ params[i][0].T
-        dZ = dA * (A_prev > 0)
+        grads[i] = (cache[i].T @ dZ, dZ.sum(axis=0))
+        dZ = dZ @ params[i][0].T
     return loss, grads
 '''),
     ],

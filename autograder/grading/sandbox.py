@@ -1,0 +1,283 @@
+"""Running the student's kernel in a bubblewrap sandbox, with resource limits.
+
+On Linux with bubblewrap (Debian/Ubuntu package ``bubblewrap``, command ``bwrap``) each
+kernel runs
+
+* without network (``--unshare-net``: only its own loopback), so it talks to the grader
+  over Jupyter's ``ipc`` transport: Unix sockets in a private folder bind-mounted into
+  the sandbox;
+* as an unprivileged user (uid 1000) in its own user, PID, IPC and UTS namespaces, so
+  ``RLIMIT_NPROC`` binds (a fork bomb stops at the process limit) and every process it
+  started dies with it;
+* with a read-only view of the system: ``/usr``, the few files of ``/etc`` the dynamic
+  linker and Python need, the Python installation, the virtual environment and the
+  ``autograder`` package. The course repository (solutions, hidden tests), the home
+  folders and other students' files are not there at all;
+* in a private writable scratch folder that is its working directory and ``$HOME``, and a
+  small private ``/tmp``;
+* with a clean environment (no secrets inherited from the grader's shell).
+
+Memory, processes and file size are limited by :mod:`.rlimits` inside the sandbox; time
+and output by :mod:`.execute`. Without bubblewrap (macOS, Windows, Colab, containers
+that forbid user namespaces) the kernel runs unsandboxed with the memory and file-size
+limits only, and :func:`warn_if_unsandboxed` says so once.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.grading import rlimits
+
+SANDBOX_UID = 1000
+TMP_SIZE_BYTES = 256 * 1024 * 1024
+# The parts of /etc a Python kernel needs; the rest (shadow, ssh keys...) stays out.
+ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "alternatives",
+             "passwd", "group", "nsswitch.conf", "fonts", "mime.types")
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+
+
+@dataclass(frozen=True)
+class SandboxStatus:
+    """Whether kernels can be sandboxed here, and if not, why."""
+
+    available: bool
+    reason: str = ""
+
+
+@functools.lru_cache(maxsize=1)
+def probe() -> SandboxStatus:
+    """Checks once per process that bubblewrap exists and can create the namespaces.
+
+    Returns:
+        The status; ``reason`` explains an unavailable sandbox.
+    """
+    if not sys.platform.startswith("linux"):
+        return SandboxStatus(False, f"bubblewrap needs Linux (this is {sys.platform})")
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        return SandboxStatus(False, "bubblewrap is not installed (apt-get install bubblewrap)")
+    command = [bwrap, *_namespace_args(), "--ro-bind", "/", "/", "--", "true"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return SandboxStatus(False, f"bubblewrap could not be run ({error})")
+    if done.returncode != 0:
+        return SandboxStatus(False, "bubblewrap cannot create namespaces here "
+                                    f"({done.stderr.strip()[:200]})")
+    return SandboxStatus(True)
+
+
+def use_sandbox(mode: str) -> bool:
+    """Whether to sandbox kernels under the ``Limits.sandbox`` mode.
+
+    Args:
+        mode: ``"auto"`` (when available), ``"require"`` (fail without it) or ``"off"``.
+
+    Returns:
+        True to run kernels in bubblewrap.
+
+    Raises:
+        RuntimeError: If ``mode`` is ``"require"`` and the sandbox is unavailable.
+    """
+    if mode == "off":
+        return False
+    status = probe()
+    if mode == "require" and not status.available:
+        raise RuntimeError(f"the sandbox is required but unavailable: {status.reason}")
+    return status.available
+
+
+def warn_if_unsandboxed(mode: str) -> bool:
+    """Prints a warning on stderr when kernels will not be sandboxed.
+
+    The batch (and ``dlcourse check``) call it once, before grading; the workers never
+    warn, so a class gets a single warning.
+
+    Args:
+        mode: The ``Limits.sandbox`` mode.
+
+    Returns:
+        True if kernels will be sandboxed.
+    """
+    sandboxed = use_sandbox(mode)
+    if not sandboxed:
+        why = "turned off (--sandbox off)" if mode == "off" else probe().reason
+        print(f"warning: student code will NOT be sandboxed: {why}. It runs with your "
+              "permissions and network access; only the time, output, memory and file-size "
+              "limits apply.", file=sys.stderr)
+    return sandboxed
+
+
+def _namespace_args() -> list[str]:
+    return ["--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
+            "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+            "--unshare-cgroup-try", "--hostname", "sandbox", "--die-with-parent",
+            "--new-session"]
+
+
+def _readonly_paths() -> list[Path]:
+    import autograder
+
+    package = Path(autograder.__file__).resolve().parent
+    paths = [Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix), package,
+             Path(sys.executable).resolve().parent]
+    unique: list[Path] = []
+    for path in paths:
+        if path.exists() and not any(path == p or path.is_relative_to(p) for p in unique):
+            unique = [p for p in unique if not p.is_relative_to(path)] + [path]
+    return unique
+
+
+def bwrap_command(command: list[str], workdir: Path, socket_dir: Path) -> list[str]:
+    """The bubblewrap command line that runs ``command`` in the sandbox.
+
+    Args:
+        command: The program to run inside (the limited kernel).
+        workdir: The scratch folder: writable, the working directory and ``$HOME``.
+        socket_dir: The folder of the kernel's connection file and Unix sockets.
+
+    Returns:
+        The full command line.
+    """
+    args = [shutil.which("bwrap") or "bwrap", *_namespace_args()]
+    for system_dir in SYSTEM_DIRS:
+        args += ["--ro-bind-try", system_dir, system_dir]
+    for name in ETC_FILES:
+        args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
+    for path in _readonly_paths():
+        if not str(path).startswith(SYSTEM_DIRS):
+            args += ["--ro-bind", str(path), str(path)]
+    args += ["--dev", "/dev", "--proc", "/proc",
+             "--size", str(TMP_SIZE_BYTES), "--tmpfs", "/tmp",
+             "--bind", str(workdir), str(workdir),
+             "--bind", str(socket_dir), str(socket_dir),
+             "--chdir", str(workdir),
+             # The kernel's parent is the sandbox's init (pid 1), which ipykernel would take
+             # for "the grader has exited"; --die-with-parent does that job instead.
+             "--unsetenv", "JPY_PARENT_PID", "--", *command]
+    return args
+
+
+def kernel_command(kernel_argv: list[str], workdir: Path, socket_dir: Path,
+                   memory_mb: int, processes: int, file_mb: int, sandboxed: bool) -> list[str]:
+    """The command that starts the kernel under the limits, sandboxed or not.
+
+    Args:
+        kernel_argv: The kernel spec's command (with ``{connection_file}``).
+        workdir: The scratch folder.
+        socket_dir: The folder of the connection file and sockets (sandbox only).
+        memory_mb: Memory limit (``RLIMIT_DATA``) in MiB; 0 for none.
+        processes: Process and thread limit; applied only in the sandbox, where the kernel
+            runs as its own user (elsewhere it would count all of the user's processes).
+        file_mb: Largest file the kernel may write, in MiB; 0 for none.
+        sandboxed: Whether to run in bubblewrap.
+
+    Returns:
+        The command line.
+    """
+    if kernel_argv and kernel_argv[0] in ("python", "python3"):
+        kernel_argv = [sys.executable, *kernel_argv[1:]]  # as jupyter_client would do
+    limited = rlimits.wrap(kernel_argv, memory_mb, processes if sandboxed else 0, file_mb)
+    return bwrap_command(limited, workdir, socket_dir) if sandboxed else limited
+
+
+def kernel_environment(base: dict[str, str], workdir: Path) -> dict[str, str]:
+    """A clean environment for a sandboxed kernel: nothing inherited but the essentials.
+
+    Args:
+        base: The environment the kernel would otherwise get.
+        workdir: The scratch folder (``$HOME``).
+
+    Returns:
+        The environment.
+    """
+    keep = {k: v for k, v in base.items()
+            if k in ("LANG", "LC_ALL", "LC_CTYPE", "TZ", "PYTHONHASHSEED", "MPLBACKEND")
+            or k.startswith(("TF_", "NVIDIA_", "KERAS_BACKEND", "OMP_", "CUDA_"))}
+    bindir = str(Path(sys.executable).parent)
+    return {**keep, "HOME": str(workdir), "TMPDIR": "/tmp", "PYTHONNOUSERSITE": "1",
+            "PATH": os.pathsep.join([bindir, "/usr/local/bin", "/usr/bin", "/bin"]),
+            "LANG": keep.get("LANG", "C.UTF-8")}
+
+
+def _process_table() -> dict[int, tuple[int, str]]:
+    """pid -> (parent pid, state) for every process visible in ``/proc``."""
+    table = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                stat = handle.read().decode("ascii", "replace")
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[-1].split()
+        if len(fields) >= 2:
+            table[int(entry.name)] = (int(fields[1]), fields[0])
+    return table
+
+
+def _descendants(pid: int, table: dict[int, tuple[int, str]]) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for child, (parent, _) in table.items():
+        children.setdefault(parent, []).append(child)
+    found, queue = [], [pid]
+    while queue:
+        for child in children.get(queue.pop(), []):
+            found.append(child)
+            queue.append(child)
+    return found
+
+
+def _kernel_pid(launcher: int, table: dict[int, tuple[int, str]]) -> int | None:
+    for pid in [launcher, *_descendants(launcher, table)]:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                if b"ipykernel_launcher" in handle.read():
+                    return pid
+        except OSError:
+            continue
+    return None
+
+
+def stop_stray_processes(launcher: int | None, always: bool, threshold: int = 16) -> int:
+    """Kills the processes the kernel started (a fork bomb's survivors, say).
+
+    Args:
+        launcher: The pid of the launched kernel command (bubblewrap or the kernel).
+        always: Kill any stray process (after a failed cell); otherwise only when at
+            least ``threshold`` are left.
+        threshold: See ``always``.
+
+    Returns:
+        The number of processes killed (0 on platforms without ``/proc``).
+    """
+    if launcher is None or not os.path.isdir("/proc/self"):
+        return 0
+    table = _process_table()
+    kernel = _kernel_pid(launcher, table)
+    if kernel is None:
+        return 0
+    strays = [p for p in _descendants(kernel, table) if table[p][1] != "Z"]
+    if not strays or (not always and len(strays) < threshold):
+        return 0
+    killed = set()
+    for _ in range(20):  # survivors may still be forking: repeat until none is left
+        for pid in strays:
+            try:
+                os.kill(pid, 9)
+                killed.add(pid)
+            except OSError:
+                pass
+        table = _process_table()
+        strays = [p for p in _descendants(kernel, table) if table[p][1] != "Z"]
+        if not strays:
+            break
+    return len(killed)
