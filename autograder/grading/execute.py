@@ -236,6 +236,7 @@ class NotebookRunner:
         self.restarts = 0
         self.start_seconds = 0.0  # time spent starting kernels, for the benchmark
         self._socket_dir: str | None = None
+        self._kernel: tuple[int | None, int | None] | None = None  # (launcher, kernel) pids
         self._imports = guard.setup_imports(
             [c.source for c in notebook.cells if c.cell_type == "code" and C.grade_id(c)
              and C.nbgrader_meta(c).get("locked") and not C.is_answer(c)
@@ -284,7 +285,10 @@ class NotebookRunner:
 
     def _kernel_pid(self) -> int | None:
         process = getattr(getattr(self.client.km, "provisioner", None), "process", None)
-        return getattr(process, "pid", None)
+        launcher = getattr(process, "pid", None)
+        if self._kernel is None or self._kernel[0] != launcher:
+            self._kernel = (launcher, sandbox.kernel_pid(launcher))
+        return self._kernel[1]
 
     def _to_send(self, cell: NotebookNode) -> NotebookNode:
         """The cell as sent to the kernel: test cells restored from the course are guarded."""

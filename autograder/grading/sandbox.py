@@ -161,7 +161,7 @@ def bwrap_command(command: list[str], workdir: Path, socket_dir: Path) -> list[s
              "--chdir", str(workdir),
              # The kernel's parent is the sandbox's init (pid 1), which ipykernel would take
              # for "the grader has exited"; --die-with-parent does that job instead.
-             "--unsetenv", "JPY_PARENT_PID", "--", *command]
+             "--unsetenv", "JPY_PARENT_PID", "--remount-ro", "/", "--", *command]
     return args
 
 
@@ -236,22 +236,47 @@ def _descendants(pid: int, table: dict[int, tuple[int, str]]) -> list[int]:
     return found
 
 
-def _kernel_pid(launcher: int, table: dict[int, tuple[int, str]]) -> int | None:
+def kernel_pid(launcher: int | None) -> int | None:
+    """The pid of the kernel process itself, below bubblewrap (or the launcher itself).
+
+    Args:
+        launcher: The pid of the launched kernel command.
+
+    Returns:
+        The pid, or None where ``/proc`` can't tell.
+    """
+    if launcher is None or not os.path.isdir("/proc/self"):
+        return None
+    table = _process_table()
     for pid in [launcher, *_descendants(launcher, table)]:
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as handle:
-                if b"ipykernel_launcher" in handle.read():
-                    return pid
+                argv = handle.read().split(b"\0")
         except OSError:
             continue
+        if argv[1:3] == [b"-m", b"ipykernel_launcher"]:
+            return pid
     return None
 
 
-def stop_stray_processes(launcher: int | None, always: bool, threshold: int = 16) -> int:
+def _has_children(pid: int) -> bool:
+    """Whether ``pid`` has child processes (True when the kernel can't say: scan)."""
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+        for task in tasks:
+            with open(f"/proc/{pid}/task/{task}/children", "rb") as handle:
+                if handle.read().strip():
+                    return True
+    except OSError:
+        return True
+    return False
+
+
+def stop_stray_processes(kernel: int | None, always: bool, threshold: int = 16) -> int:
     """Kills the processes the kernel started (a fork bomb's survivors, say).
 
     Args:
-        launcher: The pid of the launched kernel command (bubblewrap or the kernel).
+        kernel: The kernel's pid (:func:`kernel_pid`).
         always: Kill any stray process (after a failed cell); otherwise only when at
             least ``threshold`` are left.
         threshold: See ``always``.
@@ -259,12 +284,9 @@ def stop_stray_processes(launcher: int | None, always: bool, threshold: int = 16
     Returns:
         The number of processes killed (0 on platforms without ``/proc``).
     """
-    if launcher is None or not os.path.isdir("/proc/self"):
+    if kernel is None or not _has_children(kernel):
         return 0
     table = _process_table()
-    kernel = _kernel_pid(launcher, table)
-    if kernel is None:
-        return 0
     strays = [p for p in _descendants(kernel, table) if table[p][1] != "Z"]
     if not strays or (not always and len(strays) < threshold):
         return 0

@@ -182,7 +182,7 @@ def _retyped(nb: NotebookNode) -> None:
 
 def _many_cells(nb: NotebookNode) -> None:
     at = _index(nb, "setup") + 1
-    nb.cells[at:at] = [nbformat.v4.new_code_cell(f"_k = {i}") for i in range(2000)]
+    nb.cells[at:at] = [nbformat.v4.new_code_cell(f"_k = {i}") for i in range(1000)]
 
 
 def _renamed(folder: Path, ctx: Context) -> None:
