@@ -20,7 +20,9 @@ from autograder.grading.execute import Limits
 
 def _limits(args: argparse.Namespace) -> Limits:
     return Limits(cell_timeout=args.timeout, notebook_timeout=args.notebook_timeout,
-                  max_output_bytes=args.max_output)
+                  max_output_bytes=args.max_output, memory_mb=args.memory,
+                  max_processes=args.max_processes, max_file_mb=args.max_file,
+                  sandbox=args.sandbox)
 
 
 def _add_limit_options(parser: argparse.ArgumentParser) -> None:
@@ -31,6 +33,16 @@ def _add_limit_options(parser: argparse.ArgumentParser) -> None:
                         metavar="S", help="seconds one notebook may run (default %(default)s)")
     parser.add_argument("--max-output", type=int, default=defaults.max_output_bytes,
                         metavar="CHARS", help="output kept per cell (default %(default)s)")
+    parser.add_argument("--memory", type=int, default=defaults.memory_mb, metavar="MIB",
+                        help="memory a kernel may allocate, 0 for no limit (default %(default)s)")
+    parser.add_argument("--max-processes", type=int, default=defaults.max_processes,
+                        metavar="N", help="processes and threads in the sandbox "
+                                          "(default %(default)s)")
+    parser.add_argument("--max-file", type=int, default=defaults.max_file_mb, metavar="MIB",
+                        help="largest file a kernel may write (default %(default)s)")
+    parser.add_argument("--sandbox", choices=("auto", "require", "off"),
+                        default=defaults.sandbox, help="run kernels in bubblewrap: auto (when "
+                                                       "installed), require or off (default %(default)s)")
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -90,6 +102,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     root = find_course_root(args.root or notebook.parent)
     module = _module_of(notebook, root, args.module)
     print(f"Checking {notebook} as module {module} (hidden tests included)...", flush=True)
+    from autograder.grading.sandbox import warn_if_unsandboxed
+
+    warn_if_unsandboxed(args.sandbox)
     result = grade_notebook(notebook, module, "you", root, _limits(args),
                             Path(args.feedback) if args.feedback else None)
     per_function: dict[str, list[float]] = {}

@@ -134,8 +134,9 @@ def _output_size(msg: dict) -> int:
 class _CappedClient(NotebookClient):
     """An nbclient ``NotebookClient`` that caps output and keeps each cell's reply.
 
-    Past ``max_output_bytes`` for a cell (or ``max_total_bytes`` for the notebook) the
-    output is dropped and the cell is interrupted; its index is put in ``overflowed``.
+    Past ``max_output_bytes`` for a cell the output is dropped and the cell is
+    interrupted; its index is put in ``overflowed``. Past ``max_total_bytes`` kept for
+    the notebook, later output is dropped (with a note) but cells run on.
     """
 
     def __init__(self, *args, max_output_bytes: int, max_total_bytes: int, **kwargs) -> None:
@@ -157,25 +158,31 @@ class _CappedClient(NotebookClient):
             size = _output_size(msg)
             used = self._used.get(cell_index, 0)
             self._used[cell_index] = used + size
-            self._total += size
-            if self._used[cell_index] > self._limit or self._total > self._total_limit:
+            if self._used[cell_index] > self._limit:
                 if cell_index not in self.overflowed:
                     self.overflowed.add(cell_index)
                     outs.append(nbformat.v4.new_output(
                         "stream", name="stdout", text="\n[output truncated: "
-                        + _overflow_reason(self._limit, self._total_limit,
-                                           self._total > self._total_limit) + "]\n"))
+                        + _overflow_reason(self._limit, self._total_limit, False) + "]\n"))
                     if cell_index >= 0 and self.km is not None:
                         self._interrupts.append(asyncio.ensure_future(
                             self.km.interrupt_kernel()))
                 return None
+            if self._total + size > self._total_limit:
+                if self._total <= self._total_limit:
+                    self._total = self._total_limit + 1
+                    outs.append(nbformat.v4.new_output(
+                        "stream", name="stdout", text="\n[output truncated: "
+                        + _overflow_reason(self._limit, self._total_limit, True) + "]\n"))
+                return None
+            self._total += size
         return super().output(outs, msg, display_id, cell_index)
 
 
 def _overflow_reason(cell_limit: int, total_limit: int, total: bool) -> str:
     if total:
-        return (f"the notebook printed more than {total_limit:,} characters in all; the cell "
-                "was stopped")
+        return (f"the notebook printed more than {total_limit:,} characters in all; later "
+                "output is not shown")
     return f"the cell printed more than {cell_limit:,} characters and was stopped"
 
 
@@ -253,14 +260,19 @@ class NotebookRunner:
             km.transport = "ipc"
             km.connection_file = os.path.join(self._socket_dir, f"kernel-{self.restarts}.json")
             km.ip = os.path.join(self._socket_dir, f"k{self.restarts}")
+        uid = sandbox.kernel_uid() if self.sandboxed else None
         argv = sandbox.kernel_command(
             list(spec.argv), Path(self.workdir), Path(self._socket_dir or self.workdir),
             self.limits.memory_mb, self.limits.max_processes, self.limits.max_file_mb,
-            self.sandboxed)
+            self.sandboxed, uid)
         km._kernel_spec = KernelSpec(  # noqa: SLF001 - jupyter_client's cached spec
             resource_dir=spec.resource_dir, argv=argv, display_name=spec.display_name,
             language=spec.language, metadata=spec.metadata, env=spec.env,
             interrupt_mode="message" if self.sandboxed else spec.interrupt_mode)
+        if uid is not None:  # the kernel's own user must read its connection file
+            km.write_connection_file()
+            for folder in (self.workdir, self._socket_dir):
+                sandbox.give_to(Path(folder), uid)
 
     def _start(self) -> None:
         began = time.monotonic()
@@ -309,11 +321,16 @@ class NotebookRunner:
                 cell.outputs, cell.execution_count = sent.outputs, sent.get("execution_count")
 
     def _run_silently(self, cell: NotebookNode, timeout: float) -> bool:
+        # nbclient writes an executed cell back into ``nb.cells[index]``, so a scratch
+        # cell runs in a slot of its own at the end, removed afterwards.
         scratch = copy.deepcopy(cell)
+        self.nb.cells.append(scratch)
         try:
-            self._execute(scratch, -1, timeout)
+            self._execute(scratch, len(self.nb.cells) - 1, timeout)
         except (CellTimeoutError, DeadKernelError):
             return False
+        finally:
+            self.nb.cells.pop()
         return True
 
     def _error_of(self, cell: NotebookNode) -> str | None:
@@ -396,8 +413,7 @@ class NotebookRunner:
             except _OutputOverflow:
                 run.status = "output_limit"
                 run.message = _overflow_reason(self.limits.max_output_bytes,
-                                               self.limits.max_notebook_output_bytes,
-                                               self.client._total > self.client._total_limit)  # noqa: SLF001
+                                               self.limits.max_notebook_output_bytes, False)
                 self._run_silently(nbformat.v4.new_code_cell("pass"), self.limits.interrupt_grace)
             except CellTimeoutError:
                 run.status = "timeout"
@@ -420,7 +436,14 @@ class NotebookRunner:
             else:
                 error = self._error_of(cell)
                 run.status, run.message = ("error", error) if error else ("ok", "")
-                history.append(index)
+                if error and error.startswith("MemoryError"):
+                    # What the cell allocated may stay referenced (tracebacks, globals) and
+                    # starve later cells: start again from the cells before it.
+                    notes.append(f"cell {index} ran out of memory; the kernel was restarted "
+                                 "and the cells before replayed")
+                    alive = self._recover(history, deadline)
+                else:
+                    history.append(index)
             run.seconds = time.monotonic() - began
             if alive and run.status != "kernel_died":
                 self._stop_strays(index, run.status != "ok", notes)

@@ -106,6 +106,10 @@ def _make_runner(shell: Any) -> Callable[[str, str], None]:
     return run_test
 
 
+def _exit(*args: Any, **kwargs: Any) -> None:
+    raise SystemExit(*args[:1])
+
+
 def install(shell: Any = None) -> None:
     """Snapshots the protected modules and defines the test runner in the user namespace.
 
@@ -119,5 +123,8 @@ def install(shell: Any = None) -> None:
 
         shell = get_ipython()
     shell.user_ns[ENTRY] = _make_runner(shell)
+    # IPython's exit() and quit() end the kernel *after* the cell, so the death would be
+    # charged to the next cell: make them raise SystemExit in the cell that calls them.
+    shell.user_ns["exit"] = shell.user_ns["quit"] = _exit
     # Hidden from %who and from a student's listing of the namespace.
     shell.user_ns_hidden[ENTRY] = shell.user_ns[ENTRY]

@@ -6,9 +6,13 @@ kernel runs
 * without network (``--unshare-net``: only its own loopback), so it talks to the grader
   over Jupyter's ``ipc`` transport: Unix sockets in a private folder bind-mounted into
   the sandbox;
-* as an unprivileged user (uid 1000) in its own user, PID, IPC and UTS namespaces, so
+* as an unprivileged user in its own PID, IPC, UTS and network namespaces, so
   ``RLIMIT_NPROC`` binds (a fork bomb stops at the process limit) and every process it
-  started dies with it;
+  started dies with it. A grader running as an ordinary user maps itself to uid 1000 in
+  a user namespace; a grader running as root (where a user namespace would map the kernel
+  to root, which Linux exempts from ``RLIMIT_NPROC``) drops the kernel to a user of its
+  own, ``KERNEL_UID_BASE`` + a number unique on the machine, that owns the scratch
+  folder and nothing else;
 * with a read-only view of the system: ``/usr``, the few files of ``/etc`` the dynamic
   linker and Python need, the Python installation, the virtual environment and the
   ``autograder`` package. The course repository (solutions, hidden tests), the home
@@ -26,6 +30,7 @@ limits only, and :func:`warn_if_unsandboxed` says so once.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import shutil
 import subprocess
@@ -36,6 +41,8 @@ from pathlib import Path
 from autograder.grading import rlimits
 
 SANDBOX_UID = 1000
+KERNEL_UID_BASE = 1_000_000
+_kernel_count = itertools.count()
 TMP_SIZE_BYTES = 256 * 1024 * 1024
 # The parts of /etc a Python kernel needs; the rest (shadow, ssh keys...) stays out.
 ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "alternatives",
@@ -116,8 +123,9 @@ def warn_if_unsandboxed(mode: str) -> bool:
 
 
 def _namespace_args() -> list[str]:
-    return ["--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
-            "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+    user = ([] if os.geteuid() == 0 else
+            ["--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID)])
+    return [*user, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
             "--unshare-cgroup-try", "--hostname", "sandbox", "--die-with-parent",
             "--new-session"]
 
@@ -151,11 +159,17 @@ def bwrap_command(command: list[str], workdir: Path, socket_dir: Path) -> list[s
         args += ["--ro-bind-try", system_dir, system_dir]
     for name in ETC_FILES:
         args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
+    made: set[Path] = set()
     for path in _readonly_paths():
-        if not str(path).startswith(SYSTEM_DIRS):
-            args += ["--ro-bind", str(path), str(path)]
+        if str(path).startswith(SYSTEM_DIRS):
+            continue
+        for parent in reversed(path.parents[:-1]):  # traversable by the kernel's user
+            if parent not in made:
+                made.add(parent)
+                args += ["--perms", "0755", "--dir", str(parent)]
+        args += ["--ro-bind", str(path), str(path)]
     args += ["--dev", "/dev", "--proc", "/proc",
-             "--size", str(TMP_SIZE_BYTES), "--tmpfs", "/tmp",
+             "--perms", "1777", "--size", str(TMP_SIZE_BYTES), "--tmpfs", "/tmp",
              "--bind", str(workdir), str(workdir),
              "--bind", str(socket_dir), str(socket_dir),
              "--chdir", str(workdir),
@@ -166,7 +180,8 @@ def bwrap_command(command: list[str], workdir: Path, socket_dir: Path) -> list[s
 
 
 def kernel_command(kernel_argv: list[str], workdir: Path, socket_dir: Path,
-                   memory_mb: int, processes: int, file_mb: int, sandboxed: bool) -> list[str]:
+                   memory_mb: int, processes: int, file_mb: int, sandboxed: bool,
+                   uid: int | None = None) -> list[str]:
     """The command that starts the kernel under the limits, sandboxed or not.
 
     Args:
@@ -178,14 +193,38 @@ def kernel_command(kernel_argv: list[str], workdir: Path, socket_dir: Path,
             runs as its own user (elsewhere it would count all of the user's processes).
         file_mb: Largest file the kernel may write, in MiB; 0 for none.
         sandboxed: Whether to run in bubblewrap.
+        uid: The user the kernel runs as (root graders: :func:`kernel_uid`); the folders
+            must be given to it with :func:`give_to`.
 
     Returns:
         The command line.
     """
     if kernel_argv and kernel_argv[0] in ("python", "python3"):
         kernel_argv = [sys.executable, *kernel_argv[1:]]  # as jupyter_client would do
-    limited = rlimits.wrap(kernel_argv, memory_mb, processes if sandboxed else 0, file_mb)
-    return bwrap_command(limited, workdir, socket_dir) if sandboxed else limited
+    if not sandboxed:
+        return rlimits.wrap(kernel_argv, memory_mb, 0, file_mb)
+    limited = rlimits.wrap(kernel_argv, memory_mb, processes, file_mb, uid=uid)
+    return bwrap_command(limited, workdir, socket_dir)
+
+
+def kernel_uid() -> int | None:
+    """An unprivileged uid for the next kernel, unique among this machine's kernels.
+
+    Returns:
+        The uid for a grader running as root; None otherwise (the user namespace maps
+        the grader's own user).
+    """
+    if os.geteuid() != 0:
+        return None
+    return KERNEL_UID_BASE + (os.getpid() % 100_000) * 100 + next(_kernel_count) % 100
+
+
+def give_to(folder: Path, uid: int) -> None:
+    """Makes ``uid`` the owner of ``folder`` and everything in it."""
+    os.chown(folder, uid, uid)
+    for parent, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            os.lchown(os.path.join(parent, name), uid, uid)
 
 
 def kernel_environment(base: dict[str, str], workdir: Path) -> dict[str, str]:

@@ -294,14 +294,15 @@ def cases() -> list[Case]:
              FULL - 2, {"test_neuron": "error"}, ("MemoryError", "1024 MiB")),
         Case("fork_bomb", _notebook(lambda nb: insert_after(
             nb, "line", "import os\nwhile True:\n    os.fork()")),
-             FULL, words=("too many processes",), sandbox_only=True),
+             FULL, sandbox_only=True),
         Case("os_exit", _notebook(lambda nb: insert_after(nb, "sigmoid", "import os\nos._exit(1)")),
              FULL, words=("kernel died",)),
         Case("kill_kernel", _notebook(lambda nb: with_answer(nb, "neuron", KILL_KERNEL)),
              FULL - 2, {"test_neuron": "kernel_died"}, ("kernel died",)),
         Case("sys_exit", _notebook(lambda nb: insert_after(nb, "relu", "import sys\nsys.exit(3)")),
              FULL, words=("sys.exit()",)),
-        Case("exit_call", _notebook(lambda nb: insert_after(nb, "relu", "exit()")), FULL),
+        Case("exit_call", _notebook(lambda nb: insert_after(nb, "relu", "exit()")), FULL,
+             words=("sys.exit()",)),
         Case("keyboard_interrupt", _notebook(lambda nb: insert_after(nb, "relu", "raise KeyboardInterrupt")),
              FULL, words=("KeyboardInterrupt",)),
         Case("print_flood", _notebook(lambda nb: insert_after(

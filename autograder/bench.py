@@ -1,0 +1,163 @@
+"""The grading benchmark: ``python -m autograder.bench [--students N] [--modules ...]``.
+
+Generates a class (by default 50 students x every module that has a solution; each
+student submits the module's solution notebook, so every test runs to the end), then
+grades it
+
+1. with this grader and one worker,
+2. with this grader and one worker per CPU core,
+3. with plain sequential ``nbgrader autograde`` in a temporary nbgrader course (gradebook,
+   ``generate_assignment``, ``submitted/``, ``autograde``),
+
+and prints seconds per submission, submissions per minute, the share of the time spent
+starting kernels and importing TensorFlow (measured apart: a bare kernel start, and a
+kernel start plus ``import tensorflow``), and the ratio against nbgrader.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from autograder.course import available_modules, find_course_root, solution_path
+from autograder.grading.execute import Limits, NotebookRunner
+
+NBGRADER_CONFIG = """c = get_config()
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.course_id = "bench"
+c.CourseDirectory.db_url = "sqlite:///{root}/gradebook.db"
+c.Execute.timeout = {timeout}
+"""
+
+
+def make_class(root: Path, modules: list[str], students: int, folder: Path) -> int:
+    """Writes ``folder/<student>/<module>/<module>.ipynb``; returns the submissions made."""
+    for i in range(students):
+        for module in modules:
+            target = folder / f"s{i:03d}" / module
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copy(solution_path(root, module), target / f"{module}.ipynb")
+    return students * len(modules)
+
+
+def _timed_kernel(source: str, limits: Limits, repeats: int) -> float:
+    """Mean seconds to start a kernel (with the grader's set-up) and run ``source``."""
+    total = 0.0
+    for _ in range(repeats):
+        workdir = Path(tempfile.mkdtemp(prefix="dlbench-"))
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+        began = time.monotonic()
+        NotebookRunner(notebook, workdir, limits).run()
+        total += time.monotonic() - began
+        shutil.rmtree(workdir, ignore_errors=True)
+    return total / repeats
+
+
+def _uses_tensorflow(root: Path, module: str) -> bool:
+    text = solution_path(root, module).read_text(encoding="utf-8")
+    return "keras" in text or "tensorflow" in text
+
+
+def grade_ours(root: Path, submissions: Path, out: Path, workers: int, limits: Limits) -> float:
+    """Seconds this grader takes for the class with ``workers`` workers."""
+    from autograder.grading.batch import grade_batch
+
+    began = time.monotonic()
+    result = grade_batch(submissions, out, root, workers=workers, limits=limits,
+                         feedback=False, force=True, progress=False)
+    seconds = time.monotonic() - began
+    scores = [g.score for g in result.grades]
+    print(f"  graded {len(scores)} submissions, mean score {sum(scores) / max(1, len(scores)):.1f}, "
+          f"{result.grader_errors} grader error(s)", flush=True)
+    return seconds
+
+
+def grade_nbgrader(root: Path, modules: list[str], submissions: Path, folder: Path,
+                   timeout: float) -> float:
+    """Seconds plain sequential ``nbgrader autograde`` takes for the class (set-up excluded)."""
+    folder.mkdir(parents=True)
+    (folder / "nbgrader_config.py").write_text(
+        NBGRADER_CONFIG.format(root=str(folder), timeout=int(timeout)))
+    nbgrader = [sys.executable, "-m", "nbgrader"]
+
+    def run(*args: str) -> None:
+        subprocess.run([*nbgrader, *args], cwd=folder, check=True, capture_output=True)
+
+    for module in modules:
+        (folder / "source" / module).mkdir(parents=True)
+        shutil.copy(solution_path(root, module), folder / "source" / module / f"{module}.ipynb")
+        run("db", "assignment", "add", module)
+        run("generate_assignment", module, "--force")
+    for student in sorted(submissions.iterdir()):
+        run("db", "student", "add", student.name)
+        for module in modules:
+            shutil.copytree(student / module, folder / "submitted" / student.name / module)
+    began = time.monotonic()
+    for module in modules:
+        run("autograde", module, "--force")
+    return time.monotonic() - began
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Runs the benchmark and prints its figures."""
+    parser = argparse.ArgumentParser(prog="python -m autograder.bench", description=__doc__)
+    parser.add_argument("--students", type=int, default=50)
+    parser.add_argument("--modules", nargs="+", help="default: every module with a solution")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--timeout", type=float, default=Limits().cell_timeout)
+    parser.add_argument("--no-nbgrader", action="store_true", help="skip plain nbgrader")
+    parser.add_argument("--kernel-samples", type=int, default=3)
+    args = parser.parse_args(argv)
+
+    root = find_course_root()
+    modules = args.modules or available_modules(root)
+    limits = Limits(cell_timeout=args.timeout)
+    work = Path(tempfile.mkdtemp(prefix="dlcourse-bench-"))
+    try:
+        submissions = work / "submissions"
+        count = make_class(root, modules, args.students, submissions)
+        print(f"class: {args.students} students x {len(modules)} module(s) = {count} "
+              f"submissions ({', '.join(modules)}); {args.workers} worker(s) available", flush=True)
+
+        start = _timed_kernel("pass", limits, args.kernel_samples)
+        with_tf = _timed_kernel("import tensorflow", limits, args.kernel_samples)
+        tf_modules = sum(_uses_tensorflow(root, m) for m in modules)
+        fixed = args.students * (len(modules) * start + tf_modules * (with_tf - start))
+        print(f"kernel start (sandboxed={NotebookRunner(nbformat.v4.new_notebook(), work, limits).sandboxed}): "
+              f"{start:.2f} s; + import tensorflow: {with_tf - start:.2f} s "
+              f"({tf_modules} of {len(modules)} module(s) import it)", flush=True)
+
+        print("grading with 1 worker...", flush=True)
+        one = grade_ours(root, submissions, work / "out1", 1, limits)
+        print(f"grading with {args.workers} workers...", flush=True)
+        many = grade_ours(root, submissions, work / "outN", args.workers, limits)
+        plain = None
+        if not args.no_nbgrader:
+            print("grading with plain nbgrader autograde (sequential)...", flush=True)
+            plain = grade_nbgrader(root, modules, submissions, work / "nbgrader", args.timeout)
+
+        print("\nresults")
+        print(f"  1 worker : {one / count:6.2f} s/submission, {60 * count / one:7.1f} submissions/min")
+        print(f"  {args.workers} workers: {many / count:6.2f} s/submission, "
+              f"{60 * count / many:7.1f} submissions/min (speed-up {one / many:.2f}x)")
+        print(f"  kernel starts: {100 * args.students * len(modules) * start / one:.0f}% and "
+              f"TensorFlow imports: {100 * (fixed - args.students * len(modules) * start) / one:.0f}% "
+              "of the 1-worker time")
+        if plain is not None:
+            print(f"  nbgrader : {plain / count:6.2f} s/submission, {60 * count / plain:7.1f} "
+                  f"submissions/min; ours is {plain / one:.2f}x (1 worker) and "
+                  f"{plain / many:.2f}x ({args.workers} workers) as fast")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
