@@ -17,6 +17,7 @@ kernel start plus ``import tensorflow``), and the ratio against nbgrader.
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import shutil
 import subprocess
@@ -87,9 +88,15 @@ def grade_nbgrader(root: Path, modules: list[str], submissions: Path, folder: Pa
     (folder / "nbgrader_config.py").write_text(
         NBGRADER_CONFIG.format(root=str(folder), timeout=int(timeout)))
     nbgrader = [sys.executable, "-m", "nbgrader"]
+    # nbgrader runs `alembic` by name to create the gradebook: the venv's bin must be on PATH.
+    env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent),
+                                                  os.environ.get("PATH", "")])}
 
     def run(*args: str) -> None:
-        subprocess.run([*nbgrader, *args], cwd=folder, check=True, capture_output=True)
+        done = subprocess.run([*nbgrader, *args], cwd=folder, env=env, capture_output=True,
+                              text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{done.stderr[-2000:]}")
 
     for module in modules:
         (folder / "source" / module).mkdir(parents=True)
@@ -103,7 +110,13 @@ def grade_nbgrader(root: Path, modules: list[str], submissions: Path, folder: Pa
     began = time.monotonic()
     for module in modules:
         run("autograde", module, "--force")
-    return time.monotonic() - began
+    seconds = time.monotonic() - began
+    run("export")
+    with (folder / "grades.csv").open() as handle:
+        scores = [float(row["score"]) for row in csv.DictReader(handle)]
+    print(f"  nbgrader graded {len(scores)} submissions, mean score "
+          f"{sum(scores) / max(1, len(scores)):.1f}", flush=True)
+    return seconds
 
 
 def main(argv: list[str] | None = None) -> None:
