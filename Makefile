@@ -44,7 +44,7 @@ lab: setup
 	$(BIN)/jupyter lab --notebook-dir=.
 
 bench: setup
-	$(BIN)/python -m autograder.bench
+	$(BIN)/python -m autograder.bench $(BENCH_ARGS)
 
 clean:
 	rm -rf results bench_out .pytest_cache

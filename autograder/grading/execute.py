@@ -236,7 +236,10 @@ class NotebookRunner:
         self.workdir = str(workdir)
         self.client = _CappedClient(
             notebook, timeout=int(limits.cell_timeout), allow_errors=True,
-            kernel_name=kernel_name, startup_timeout=120, record_timing=False, iopub_timeout=30,
+            kernel_name=kernel_name, startup_timeout=120, record_timing=False,
+            # A graceful shutdown waits 1-2 s for a TensorFlow kernel to exit, and nothing
+            # of the kernel is kept: kill it at once.
+            shutdown_kernel="immediate", iopub_timeout=30,
             resources={"metadata": {"path": self.workdir}},
             max_output_bytes=limits.max_output_bytes,
             max_total_bytes=limits.max_notebook_output_bytes)
