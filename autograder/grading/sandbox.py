@@ -159,6 +159,10 @@ def bwrap_command(command: list[str], workdir: Path, socket_dir: Path) -> list[s
         args += ["--ro-bind-try", system_dir, system_dir]
     for name in ETC_FILES:
         args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
+    # The private /tmp comes before the read-only binds: a course checked out under /tmp
+    # (CI clones, say) must stay visible on top of it.
+    args += ["--dev", "/dev", "--proc", "/proc",
+             "--perms", "1777", "--size", str(TMP_SIZE_BYTES), "--tmpfs", "/tmp"]
     made: set[Path] = set()
     for path in _readonly_paths():
         if str(path).startswith(SYSTEM_DIRS):
@@ -168,9 +172,7 @@ def bwrap_command(command: list[str], workdir: Path, socket_dir: Path) -> list[s
                 made.add(parent)
                 args += ["--perms", "0755", "--dir", str(parent)]
         args += ["--ro-bind", str(path), str(path)]
-    args += ["--dev", "/dev", "--proc", "/proc",
-             "--perms", "1777", "--size", str(TMP_SIZE_BYTES), "--tmpfs", "/tmp",
-             "--bind", str(workdir), str(workdir),
+    args += ["--bind", str(workdir), str(workdir),
              "--bind", str(socket_dir), str(socket_dir),
              "--chdir", str(workdir),
              # The kernel's parent is the sandbox's init (pid 1), which ipykernel would take
