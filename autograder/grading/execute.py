@@ -202,15 +202,13 @@ def _explain(ename: str, evalue: str, limits: "Limits") -> str | None:
     return None
 
 
-def _error_message(cell: NotebookNode, reply: dict | None = None) -> str | None:
-    """The cell's error as ``Name: value``, from its execute_reply or its outputs."""
-    sources = [reply] if reply and reply.get("status") == "error" else []
-    sources += [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-    if reply and reply.get("status") == "aborted":
-        return "the cell was not run (aborted by the kernel)"
-    for error in sources:
-        name, value = error.get("ename", "Error"), str(error.get("evalue", ""))
-        return f"{name}: {value}"[:4000] if value else name
+def _error_message(cell: NotebookNode) -> str | None:
+    """The cell's error output as ``Name: value`` (the kernel's reply is read by
+    ``NotebookRunner._error_of``)."""
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            name, value = output.get("ename", "Error"), str(output.get("evalue", ""))
+            return f"{name}: {value}"[:4000] if value else name
     return None
 
 
