@@ -12,6 +12,8 @@ Example:
 
 from __future__ import annotations
 
+import sys
+import types
 import warnings
 from typing import Any, Callable
 
@@ -38,6 +40,53 @@ class CheckFailure(AssertionError):
     """
 
 
+def _without_check_frames(tb: types.TracebackType | None) -> types.TracebackType | None:
+    """The traceback without the frames of this module."""
+    kept = []
+    while tb is not None:
+        if tb.tb_frame.f_globals.get("__name__") != __name__:
+            kept.append(tb)
+        tb = tb.tb_next
+    trimmed = None
+    for entry in reversed(kept):
+        trimmed = types.TracebackType(trimmed, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
+    return trimmed
+
+
+def _show_check_failure(shell: Any, etype: type, value: BaseException,
+                        tb: types.TracebackType | None, tb_offset: int | None = None) -> list:
+    # IPython discards what a custom handler returns: show the trimmed traceback here.
+    shell.showtraceback((etype, value, _without_check_frames(tb)), tb_offset=tb_offset)
+    return []
+
+
+def hide_check_frames(shell: Any = None) -> bool:
+    """Makes IPython show a failed check as the student's call and the message only.
+
+    IPython hides frames that set ``__tracebackhide__`` (as every helper here does), but
+    never the innermost one, which is the helper that raised. This handler drops the
+    helpers' frames from the traceback of a :class:`CheckFailure` before IPython prints
+    it. Called on import when running under IPython; the error the kernel reports (name
+    and message) is unchanged.
+
+    Args:
+        shell: The IPython shell (default: the running one, if any).
+
+    Returns:
+        True if the handler was installed; False outside IPython, or where another
+        custom exception handler is already in place.
+    """
+    if shell is None:
+        ipython = sys.modules.get("IPython")  # never import IPython in plain Python
+        shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None or not hasattr(shell, "set_custom_exc"):
+        return False
+    if shell.custom_exceptions and shell.custom_exceptions != (CheckFailure,):
+        return False
+    shell.set_custom_exc((CheckFailure,), _show_check_failure)
+    return True
+
+
 def _describe(value: Any) -> str:
     """Short, readable rendering of a value for a failure message."""
     if value is None:
@@ -53,6 +102,7 @@ def _describe(value: Any) -> str:
 
 
 def _as_array(value: Any, what: str) -> np.ndarray:
+    __tracebackhide__ = True  # IPython shows the student's call, not these frames
     if value is None:
         raise CheckFailure(f"{what}: expected a number or an array, got None "
                            "(did the function forget to `return`?)")
@@ -84,6 +134,7 @@ def check_close(actual: Any, expected: Any, what: str, *, rtol: float = 1e-6,
         CheckFailure: With the expected and the actual value, the shapes, and where the
             largest difference is.
     """
+    __tracebackhide__ = True  # IPython shows the student's call, not these frames
     got = _as_array(actual, what)
     want = np.asarray(expected, dtype=float)
     if check_shape and got.shape != want.shape:
@@ -119,6 +170,7 @@ def check_equal(actual: Any, expected: Any, what: str) -> None:
     Raises:
         CheckFailure: If the values are not equal.
     """
+    __tracebackhide__ = True  # IPython shows the student's call, not these frames
     if isinstance(expected, np.ndarray) or isinstance(actual, np.ndarray):
         got = _as_array(actual, what)
         if got.shape == np.shape(expected) and np.array_equal(got, expected):
@@ -143,6 +195,7 @@ def check_shape(actual: Any, shape: tuple[int, ...], what: str) -> None:
     Raises:
         CheckFailure: If the shape differs.
     """
+    __tracebackhide__ = True  # IPython shows the student's call, not these frames
     got = _as_array(actual, what)
     if tuple(got.shape) != tuple(shape):
         raise CheckFailure(f"{what}: expected shape {tuple(shape)}, got shape {got.shape}")
@@ -158,6 +211,7 @@ def check_true(condition: Any, message: str) -> None:
     Raises:
         CheckFailure: With ``message`` when the condition is false.
     """
+    __tracebackhide__ = True  # IPython shows the student's call, not these frames
     if not bool(condition):
         raise CheckFailure(message)
 
@@ -179,6 +233,7 @@ def check_raises(exception: type[BaseException], function: Callable[..., Any], *
     Raises:
         CheckFailure: If nothing, or another exception, was raised.
     """
+    __tracebackhide__ = True  # IPython shows the student's call, not these frames
     try:
         result = function(*args, **kwargs)
     except exception as error:
@@ -206,6 +261,7 @@ def check_no_warnings(function: Callable[..., Any], *args: Any, what: str,
     Raises:
         CheckFailure: If a ``RuntimeWarning`` or NumPy floating-point error occurred.
     """
+    __tracebackhide__ = True  # IPython shows the student's call, not these frames
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         try:
@@ -234,6 +290,7 @@ def check_not_mutated(function: Callable[..., Any], *args: Any, what: str,
     Raises:
         CheckFailure: If an input array was changed in place.
     """
+    __tracebackhide__ = True  # IPython shows the student's call, not these frames
     def arrays(value: Any) -> list[np.ndarray]:
         if isinstance(value, np.ndarray):
             return [value]
@@ -252,3 +309,6 @@ def check_not_mutated(function: Callable[..., Any], *args: Any, what: str,
                                "Return new arrays instead (for example `W - lr * dW`, "
                                "not `W -= lr * dW`).")
     return result
+
+
+hide_check_frames()

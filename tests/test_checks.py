@@ -72,3 +72,30 @@ def test_check_not_mutated_sees_nested_arrays():
     with pytest.raises(CheckFailure, match="changed one of its input arrays"):
         check_not_mutated(in_place, params, what="sgd_update(params)")
     check_not_mutated(lambda p: [(w - 1, b) for w, b in p], [(np.ones(2), np.zeros(2))], what="ok")
+
+
+IPYTHON_SESSION = r'''
+import contextlib, io
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance(colors="nocolor")
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    result = shell.run_cell(
+        "import numpy as np\nfrom autograder.checks import check_close\n"
+        "def double(x):\n    return x + 1\n"
+        "check_close(double(np.array([1.0])), [2.0, 4.0], 'double(np.array([1.]))')")
+print(out.getvalue())
+print("ERROR-TYPE", type(result.error_in_exec).__name__)
+'''
+
+
+def test_failed_check_in_ipython_shows_the_call_not_the_grader():
+    import subprocess
+    import sys
+
+    shown = subprocess.run([sys.executable, "-c", IPYTHON_SESSION], capture_output=True,
+                           text=True, timeout=120, check=True).stdout
+    assert "check_close(double(np.array([1.0]))" in shown  # the student's call
+    assert "expected shape (2,), got shape (1,)" in shown  # the message
+    assert "checks.py" not in shown and "Raises:" not in shown, shown  # no grader frames
+    assert "ERROR-TYPE CheckFailure" in shown  # the kernel still reports a failed check
