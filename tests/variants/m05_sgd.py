@@ -80,6 +80,21 @@ def momentum_update(params, grads, velocity, lr, beta=0.9):
                   for pl, vl in zip(params, new_velocity)]
     return new_params, new_velocity
 ''',
+    "adam_update": '''
+def adam_update(params, grads, state, lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    """The textbook form: bias-corrected m_hat and v_hat, epsilon scaled as Keras does."""
+    m, v, t = state
+    t = t + 1
+    flat = lambda pairs: [np.asarray(a, dtype=float) for pair in pairs for a in pair]
+    P, G, M, V = flat(params), flat(grads), flat(m), flat(v)
+    M = [beta_1 * mi + (1 - beta_1) * g for mi, g in zip(M, G)]
+    V = [beta_2 * vi + (1 - beta_2) * g ** 2 for vi, g in zip(V, G)]
+    c1, c2 = 1 - beta_1 ** t, 1 - beta_2 ** t
+    # Keras adds epsilon to sqrt(v) before the correction: eps_hat = eps * sqrt(c2).
+    P = [p - lr * (mi / c1) / (np.sqrt(vi / c2) + epsilon / np.sqrt(c2)) for p, mi, vi in zip(P, M, V)]
+    pairs = lambda xs: [(xs[i], xs[i + 1]) for i in range(0, len(xs), 2)]
+    return pairs(P), (pairs(M), pairs(V), t)
+''',
     "train_sgd": _train(),
 }
 
@@ -169,6 +184,33 @@ def momentum_update(params, grads, velocity, lr, beta=0.9):
         vb *= beta; vb -= lr * db
         W += vW; b += vb
     return params, velocity
+'''),
+    ],
+    "adam_update": [
+        ("no bias correction: the first steps are about three times too large", '''
+def adam_update(params, grads, state, lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    m, v, t = state
+    new_p, new_m, new_v = [], [], []
+    for pair, gpair, mpair, vpair in zip(params, grads, m, v):
+        mm = [beta_1 * np.asarray(a, float) + (1 - beta_1) * np.asarray(g, float) for a, g in zip(mpair, gpair)]
+        vv = [beta_2 * np.asarray(a, float) + (1 - beta_2) * np.asarray(g, float) ** 2 for a, g in zip(vpair, gpair)]
+        new_p.append(tuple(np.asarray(p, float) - lr * a / (np.sqrt(b) + epsilon) for p, a, b in zip(pair, mm, vv)))
+        new_m.append(tuple(mm))
+        new_v.append(tuple(vv))
+    return new_p, (new_m, new_v, t + 1)
+'''),
+        ("does not advance t: bias correction of the first step every time", '''
+def adam_update(params, grads, state, lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    m, v, t = state
+    alpha = lr * np.sqrt(1 - beta_2 ** (t + 1)) / (1 - beta_1 ** (t + 1))
+    new_p, new_m, new_v = [], [], []
+    for pair, gpair, mpair, vpair in zip(params, grads, m, v):
+        mm = [beta_1 * np.asarray(a, float) + (1 - beta_1) * np.asarray(g, float) for a, g in zip(mpair, gpair)]
+        vv = [beta_2 * np.asarray(a, float) + (1 - beta_2) * np.asarray(g, float) ** 2 for a, g in zip(vpair, gpair)]
+        new_p.append(tuple(np.asarray(p, float) - alpha * a / (np.sqrt(b) + epsilon) for p, a, b in zip(pair, mm, vv)))
+        new_m.append(tuple(mm))
+        new_v.append(tuple(vv))
+    return new_p, (new_m, new_v, t)
 '''),
     ],
     "train_sgd": [

@@ -30,6 +30,17 @@ def train_step(model, optimizer, loss_fn, x, y):
     optimizer.apply(tape.gradient(loss, variables), variables)
     return float(loss)
 ''',
+    "build_delay_model": '''
+def build_delay_model(n_airports, n_airlines):
+    """One-hot encodings instead of embeddings, a smaller hidden layer."""
+    sizes = {"origin": n_airports, "destination": n_airports, "airline": n_airlines,
+             "month": 13, "weekday": 7}
+    inputs = {k: keras.Input(shape=(1,), dtype="int32", name=k) for k in sizes}
+    parts = [keras.layers.CategoryEncoding(num_tokens=n, output_mode="one_hot")(inputs[k])
+             for k, n in sizes.items()]
+    h = keras.layers.Dense(16, activation="relu")(keras.layers.Concatenate()(parts))
+    return keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(h))
+''',
     "build_regressor": '''
 def build_regressor(n_features):
     return keras.Sequential([
@@ -109,6 +120,26 @@ def train_step(model, optimizer, loss_fn, x, y):
     grads = tape.gradient(loss, model.trainable_variables)
     optimizer.apply_gradients(zip(grads, model.trainable_variables))
     return loss
+'''),
+    ],
+    "build_delay_model": [
+        ("month embedding with input_dim 12: month 12 is out of range", '''
+def build_delay_model(n_airports, n_airlines):
+    sizes = {"origin": n_airports, "destination": n_airports, "airline": n_airlines,
+             "month": 12, "weekday": 7}
+    inputs = {k: keras.Input(shape=(1,), dtype="int32", name=k) for k in sizes}
+    parts = [keras.layers.Flatten()(keras.layers.Embedding(n, 4)(inputs[k])) for k, n in sizes.items()]
+    h = keras.layers.Dense(32, activation="relu")(keras.layers.Concatenate()(parts))
+    return keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(h))
+'''),
+        ("ids fed to Dense layers as numbers, no embedding", '''
+def build_delay_model(n_airports, n_airlines):
+    names = ["origin", "destination", "airline", "month", "weekday"]
+    inputs = {k: keras.Input(shape=(1,), dtype="int32", name=k) for k in names}
+    h = keras.layers.Concatenate()([keras.ops.cast(inputs[k], "float32") for k in names])
+    h = keras.layers.Dense(32, activation="relu")(h)
+    h = keras.layers.Dense(32, activation="relu")(h)
+    return keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(h))
 '''),
     ],
     "build_regressor": [

@@ -35,6 +35,23 @@ def lstm_cell(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias):
     c = f * c_prev + i * g
     return o * np.tanh(c), c
 ''',
+    "gru_cell": '''
+def gru_cell(x_t, h_prev, kernel, recurrent_kernel, bias):
+    """TensorFlow ops, blocks sliced by hand."""
+    import tensorflow as tf
+    x = tf.constant(x_t, dtype=tf.float64)
+    h = tf.constant(h_prev, dtype=tf.float64)
+    K = tf.constant(kernel, dtype=tf.float64)
+    R = tf.constant(recurrent_kernel, dtype=tf.float64)
+    B = tf.constant(bias, dtype=tf.float64)
+    u = int(h.shape[-1])
+    block = lambda a, k: a[..., k * u:(k + 1) * u]
+    gx, gh = x @ K + B[0], h @ R + B[1]
+    z = tf.sigmoid(block(gx, 0) + block(gh, 0))
+    r = tf.sigmoid(block(gx, 1) + block(gh, 1))
+    h_tilde = tf.tanh(block(gx, 2) + r * block(gh, 2))
+    return (h_tilde + z * (h - h_tilde)).numpy()
+''',
     "build_sequence_classifier": '''
 def build_sequence_classifier(vocab_size, max_len):
     return keras.Sequential([
@@ -119,6 +136,30 @@ def lstm_cell(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias):
     sigmoid = lambda a: 1.0 / (1.0 + np.exp(-a))
     c = sigmoid(z_f) * c_prev + sigmoid(z_i) * np.tanh(z_c)
     return sigmoid(z_o) * c, c
+'''),
+    ],
+    "gru_cell": [
+        ("z and 1 - z swapped (the textbook convention, not Keras')", '''
+def gru_cell(x_t, h_prev, kernel, recurrent_kernel, bias):
+    x_t, h_prev, kernel, recurrent_kernel, bias = (np.asarray(a, dtype=float)
+        for a in (x_t, h_prev, kernel, recurrent_kernel, bias))
+    x_z, x_r, x_h = np.split(x_t @ kernel + bias[0], 3, axis=-1)
+    h_z, h_r, h_h = np.split(h_prev @ recurrent_kernel + bias[1], 3, axis=-1)
+    z = 1 / (1 + np.exp(-(x_z + h_z)))
+    r = 1 / (1 + np.exp(-(x_r + h_r)))
+    return (1 - z) * h_prev + z * np.tanh(x_h + r * h_h)
+'''),
+        ("reset applied before the product (reset_after=False)", '''
+def gru_cell(x_t, h_prev, kernel, recurrent_kernel, bias):
+    x_t, h_prev, kernel, recurrent_kernel, bias = (np.asarray(a, dtype=float)
+        for a in (x_t, h_prev, kernel, recurrent_kernel, bias))
+    u = h_prev.shape[-1]
+    x_z, x_r, x_h = np.split(x_t @ kernel + bias[0], 3, axis=-1)
+    h_z, h_r, _ = np.split(h_prev @ recurrent_kernel + bias[1], 3, axis=-1)
+    z = 1 / (1 + np.exp(-(x_z + h_z)))
+    r = 1 / (1 + np.exp(-(x_r + h_r)))
+    h_tilde = np.tanh(x_h + (r * h_prev) @ recurrent_kernel[:, 2 * u:] + bias[1][2 * u:])
+    return z * h_prev + (1 - z) * h_tilde
 '''),
     ],
     "build_sequence_classifier": [
