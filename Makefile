@@ -14,7 +14,7 @@ TF_EXTRA ?= $(shell command -v nvidia-smi >/dev/null 2>&1 && echo gpu || echo cp
 PYTEST_WORKERS ?= auto
 STAMP := $(VENV)/.installed-$(TF_EXTRA)
 
-.PHONY: setup build test demo lab bench clean
+.PHONY: setup build test demo lab lab-server bench clean
 
 setup: $(STAMP)
 
@@ -22,10 +22,14 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version.split()[0]'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[$(TF_EXTRA),dev]"
+	$(BIN)/python -m pip install --quiet -e ".[$(TF_EXTRA),instructor,dev]"
 	-@command -v bwrap >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
 	  (apt-get install -y -qq bubblewrap >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq bubblewrap >/dev/null 2>&1)); } || \
 	  echo "note: bubblewrap is not installed; grading runs without a sandbox (see README)"
+	-@{ command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; } || \
+	  { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
+	  (apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1)); } || \
+	  echo "note: chromium and chromium-driver are not installed; the browser tests will skip"
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -40,8 +44,22 @@ demo: build
 	$(BIN)/dlcourse grade sample_class/submissions --out results/demo --timeout 60
 	@echo "Grade table: results/demo/grades.csv   Feedback: results/demo/feedback/<student>/<module>.html"
 
+# JupyterLab on the loopback interface (a free port from 8888 up, a token in the printed
+# link). The environment's bin comes first on PATH for the server, its terminals and
+# kernels, so `dlcourse`, `nbgrader` and nbgrader's `alembic` resolve. nbgrader's exchange
+# (results/nbgrader-exchange, see nbgrader_config.py) gets the released exercises so the
+# Assignment List panel shows them. LAB_ARGS adds options (tests: --no-browser --port=N).
+EXCHANGE := results/nbgrader-exchange
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=.
+	@$(MAKE) --no-print-directory lab-server
+
+lab-server:
+	@mkdir -p $(EXCHANGE)/dlcourse/outbound $(EXCHANGE)/dlcourse/inbound $(EXCHANGE)/dlcourse/feedback
+	@chmod 0777 $(EXCHANGE) $(EXCHANGE)/dlcourse/inbound 2>/dev/null || true
+	@for module in exercises/*/; do name=$$(basename $$module); rm -rf $(EXCHANGE)/dlcourse/outbound/$$name; \
+	  cp -r $$module $(EXCHANGE)/dlcourse/outbound/$$name; done
+	PATH="$(abspath $(BIN)):$$PATH" exec $(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=. \
+	  $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_ARGS)
 
 bench: setup
 	$(BIN)/python -m autograder.bench $(BENCH_ARGS)

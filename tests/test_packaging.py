@@ -22,7 +22,13 @@ def _name(requirement: str) -> str:
 def pyproject_requirements() -> set[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = project["optional-dependencies"]
-    return {r.replace(" ", "") for r in project["dependencies"] + extras["cpu"] + extras["dev"]}
+    return {r.replace(" ", "") for r in project["dependencies"] + extras["cpu"]
+            + extras["instructor"] + extras["dev"]}
+
+
+def student_requirements() -> list[str]:
+    """What ``pip install dlcourse`` (Colab's first cell) installs."""
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
 
 
 def environment_requirements() -> set[str]:
@@ -44,6 +50,32 @@ def test_dependency_names_cover_the_stack():
     for needed in ("keras", "jupyterlab", "nbgrader", "matplotlib", "scikit-learn", "pytest",
                    "tensorflow-cpu"):
         assert needed in names
+
+
+GRADING_TOOLS = ("jupyterlab", "notebook", "nbgrader", "nbclient", "nbconvert", "nbformat",
+                 "jupyter", "ipykernel", "distributed", "dask", "tqdm", "tensorflow",
+                 "tensorflow-cpu", "pytest", "selenium")
+
+
+def test_student_dependencies_are_only_what_a_notebook_needs():
+    names = {_name(r) for r in student_requirements()}
+    assert {"keras", "numpy", "matplotlib", "scikit-learn"} <= names
+    assert not names & set(GRADING_TOOLS), sorted(names & set(GRADING_TOOLS))
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    instructor = {_name(r) for r in extras["instructor"]}
+    assert {"jupyterlab", "nbgrader", "nbclient", "nbconvert", "distributed"} <= instructor
+    setup = re.search(r'pip install --quiet -e "\.\[([^\]]+)\]"', (ROOT / "Makefile").read_text())
+    assert setup and {"instructor", "dev"} <= set(setup.group(1).split(",")), "make setup"
+
+
+def test_student_side_modules_do_not_import_grading_tools():
+    code = ("import sys\nimport autograder, autograder.checks, autograder.datasets, "
+            "autograder.selfcheck\nprint(sorted({m.split('.')[0] for m in sys.modules}))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True).stdout
+    for tool in ("nbgrader", "nbclient", "nbconvert", "nbformat", "jupyter_client",
+                 "jupyter_core", "jupyterlab", "IPython", "tensorflow", "distributed"):
+        assert f"'{tool}'" not in loaded, f"{tool} is imported by the student-side modules"
 
 
 def test_keras_3_on_tensorflow():
