@@ -119,8 +119,37 @@ def _write_kept(results: Path, scores: dict[tuple[str, str, str], ManualScore]) 
     os.replace(tmp, path)
 
 
+class _WithWritten(SubmissionGrade):
+    """A submission whose total counts the written answers once a person scored them.
+
+    ``SubmissionGrade.max_score`` leaves written answers out (they have no score after
+    autograding); the feedback's total must count both sides alike.
+    """
+
+    @property
+    def max_score(self) -> float:
+        return sum(c.max_score for c in self.cells if not c.manual or c.score is not None)
+
+
+def _teacher_notes(grade: SubmissionGrade) -> list[str]:
+    notes = []
+    for cell in grade.cells:
+        if cell.manual and cell.score is not None:
+            comment = "" if cell.message == "graded by the instructor" else f": {cell.message}"
+            notes.append(f"Your teacher on {cell.grade_id}: {cell.score:g} / "
+                         f"{cell.max_score:g}{comment}")
+        elif not cell.manual and cell.message.startswith(_OVERRIDE):
+            notes.append(f"Your teacher on {cell.grade_id}: "
+                         f"{cell.message.splitlines()[0][len(_OVERRIDE):]}")
+    return notes
+
+
 def _refeedback(grade: SubmissionGrade, results: Path, root: Path) -> None:
-    """Re-renders one submission's feedback (answers as submitted, without outputs)."""
+    """Re-renders one submission's feedback (answers as submitted, without outputs).
+
+    The teacher's scores and comments are also listed among the notes at the top, which
+    every version of the feedback page shows.
+    """
     source, _ = load_source(root, grade.assignment)
     path = Path(grade.notebook_path) if grade.notebook_path else None
     try:
@@ -129,7 +158,9 @@ def _refeedback(grade: SubmissionGrade, results: Path, root: Path) -> None:
         student = read_submission(path).notebook
     except UnreadableNotebook:
         student = nbformat.read(exercise_path(root, grade.assignment), as_version=4)
-    write_feedback(assemble(source, student).notebook, grade,
+    shown = _WithWritten(**{**dataclasses.asdict(grade), "cells": grade.cells,
+                            "notes": [*grade.notes, *_teacher_notes(grade)]})
+    write_feedback(assemble(source, student).notebook, shown,
                    results / "feedback" / safe_name(grade.student_id) / f"{grade.assignment}.html")
 
 

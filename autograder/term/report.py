@@ -55,6 +55,7 @@ def build_report(results: Path, threshold: float = 50.0, top: int = 3) -> Path:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     rows = read_grades_csv(results)
     modules = sorted({r["assignment"] for r in rows})
@@ -76,6 +77,7 @@ def build_report(results: Path, threshold: float = 50.0, top: int = 3) -> Path:
         ax.set_title(module)
         ax.set_xlabel("score (%)")
         ax.set_ylabel("students")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     distribution = _figure_png(fig)
     plt.close(fig)
 
