@@ -95,8 +95,15 @@ def _module_of(notebook: Path, root: Path, given: str | None) -> str:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Grades one notebook with the hidden tests and prints a score per exercise."""
-    from autograder.grading.submission import grade_notebook
+    from autograder.selfcheck import format_report, model_answers
 
+    try:
+        from autograder.grading.submission import grade_notebook
+    except ImportError as error:
+        raise SystemExit(f"error: dlcourse check needs the grading tools ({error.name} is "
+                         "missing): pip install 'dlcourse[instructor]'. Inside a notebook "
+                         "(Colab), run `from autograder.selfcheck import check; check()` "
+                         "instead.") from None
     notebook = Path(args.notebook)
     if not notebook.is_file():
         raise SystemExit(f"error: no such notebook: {notebook}")
@@ -108,27 +115,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     warn_if_unsandboxed(args.sandbox)
     result = grade_notebook(notebook, module, "you", root, _limits(args),
                             Path(args.feedback) if args.feedback else None)
-    per_function: dict[str, list[float]] = {}
-    for cell in result.cells:
-        if cell.status == "manual":
-            continue
-        got = per_function.setdefault(cell.function, [0.0, 0.0])
-        got[0] += cell.score or 0.0
-        got[1] += cell.max_score
-    width = max((len(f) for f in per_function), default=8)
-    for function, (score, possible) in per_function.items():
-        mark = "ok " if score == possible else "-- "
-        print(f"  {mark} {function.ljust(width)}  {score:g}/{possible:g}")
-    for cell in result.cells:
-        if cell.status not in ("passed", "manual"):
-            print(f"\n  {cell.grade_id} ({cell.status}):\n    "
-                  + cell.message.replace("\n", "\n    "))
-    for note in result.notes:
-        print(f"\n  note: {note}")
-    manual = [c.grade_id for c in result.cells if c.status == "manual"]
-    if manual:
-        print(f"\n  written answers for your teacher (not scored here): {', '.join(manual)}")
-    print(f"\nScore: {result.score:g} / {result.max_score:g}  ({result.seconds:.1f} s)")
+    print(format_report(result.cells, result.notes, result.score, result.max_score,
+                        result.seconds))
+    if args.show_answers:
+        answers = model_answers(notebook, root, module)
+        written = [c.grade_id for c in result.cells if c.status == "manual"]
+        print("\nModel answers of the written cells you have filled in:" if answers else
+              "\nNo model answers shown: fill in a written answer first." if written else
+              "\nThis module has no written answers.")
+        for grade_id, text in answers:
+            print(f"\n--- {grade_id} ---\n{text}")
+        hidden = sorted(set(written) - {g for g, _ in answers})
+        if answers and hidden:
+            print(f"\n(not shown, not answered yet: {', '.join(hidden)})")
     return 0 if result.score == result.max_score else 1
 
 
@@ -161,6 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("notebook")
     check.add_argument("--module", help="the module (default: from the file name)")
     check.add_argument("--feedback", metavar="HTML", help="also write the feedback here")
+    check.add_argument("--show-answers", action="store_true",
+                       help="after the report, show the model answers of the written "
+                            "answers you have filled in (self-learners)")
     _add_limit_options(check)
     check.set_defaults(func=cmd_check)
 
