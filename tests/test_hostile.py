@@ -18,7 +18,8 @@ import pytest
 from autograder.grading import sandbox
 from autograder.grading.batch import grade_batch
 from autograder.grading.execute import Limits
-from tests.hostile.corpus import Context, build_corpus, cases, record_json, write_targets
+from tests.hostile.corpus import (TWIN_ID, TWIN_LOOKALIKE, Context, build_corpus, cases,
+                                  record_json, write_targets)
 from tests.hostile.course import MODULE, make_course
 
 pytestmark = pytest.mark.grading
@@ -141,3 +142,28 @@ def test_resume_regrades_nothing(graded):
                         progress=False)
     assert again.graded == 0 and again.reused == len(CASES)
     assert again.csv_path.read_bytes() == before
+
+
+def test_links_show_no_solution_or_classmate_code(graded):
+    ctx, _, _, _ = graded
+    for student in ("link_to_solution", "link_to_classmate", "linked_module_folder"):
+        html = (ctx.out / "feedback" / student / f"{MODULE}.html").read_text()
+        assert "BEGIN SOLUTION" not in html and "perceptron_train(X, y" not in html, student
+
+
+def test_lookalike_ids_keep_their_own_results(graded):
+    ctx, _, by_student, _ = graded
+    from autograder.grading.batch import safe_name
+
+    assert safe_name(TWIN_ID) != safe_name(TWIN_LOOKALIKE)
+    assert by_student[TWIN_ID].score == 17 and by_student[TWIN_LOOKALIKE].score == 15
+    pages = {ctx.out / "feedback" / safe_name(s) / f"{MODULE}.html" for s in (TWIN_ID, TWIN_LOOKALIKE)}
+    assert len(pages) == 2 and all(p.is_file() for p in pages)
+
+
+def test_floods_are_capped_in_records_and_feedback(graded):
+    ctx, _, by_student, _ = graded
+    for student in ("error_flood", "display_flood"):
+        page = ctx.out / "feedback" / student / f"{MODULE}.html"
+        assert page.stat().st_size < 2_000_000, (student, page.stat().st_size)
+        assert all(len(c.message) <= 5000 for c in by_student[student].cells)

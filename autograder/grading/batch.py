@@ -28,6 +28,7 @@ from autograder.grading import sandbox
 from autograder.grading.execute import Limits
 from autograder.grading.reading import find_submitted_notebook
 from autograder.grading.score import CSV_COLUMNS, CellGrade, SubmissionGrade
+from autograder.grading.status import CellStatus
 from autograder.grading.submission import fingerprint, grade_notebook, load_source
 
 
@@ -60,11 +61,19 @@ def printable_id(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+_HASHED = re.compile(r"-[0-9a-f]{8}$")
+
+
 def safe_name(name: str) -> str:
-    """A file-name-safe version of a student id, unique for distinct ids."""
+    """A file-name-safe version of a student id, unique for distinct ids.
+
+    A name that had to be cleaned gets ``-`` and 8 hex digits of its hash; so does a clean
+    name that already ends that way, so a student named ``r_f-a8ee11be`` can never take
+    the folders of one named ``réf``.
+    """
     text = printable_id(name)
     clean = re.sub(r"[^A-Za-z0-9._-]", "_", text)
-    if clean != text:
+    if clean != text or _HASHED.search(clean) or clean in (".", ".."):
         clean += "-" + hashlib.sha1(name.encode("utf-8", "surrogateescape")).hexdigest()[:8]
     return clean or "_"
 
@@ -90,14 +99,23 @@ def discover(submissions: Path, modules: Iterable[str] | None, root: Path
         raise ValueError(f"unknown module(s): {', '.join(sorted(unknown))}; the course has "
                          f"{', '.join(sorted(known))}")
     tasks, warnings = [], []
+    taken: dict[str, str] = {}
     for student in sorted(p for p in submissions.iterdir() if p.is_dir()):
         if student.name.startswith("."):
             continue
-        for folder in sorted(p for p in student.iterdir() if p.is_dir()):
+        shown = printable_id(student.name)
+        if student.is_symlink():  # would lead outside the class folder, or to a classmate
+            warnings.append(f"{shown}: a symbolic link, not a student's folder; skipped")
+            continue
+        other = taken.setdefault(safe_name(student.name), student.name)
+        if other != student.name:
+            raise ValueError(f"the student ids {printable_id(other)!r} and {shown!r} give the "
+                             "same results folder; rename one of them")
+        for folder in sorted(p for p in student.iterdir() if p.is_dir() or p.is_symlink()):
             if folder.name in wanted:
                 tasks.append(Task(student.name, folder.name, folder))
             elif folder.name not in known and not folder.name.startswith("."):
-                warnings.append(f"{printable_id(student.name)}/{printable_id(folder.name)}: "
+                warnings.append(f"{shown}/{printable_id(folder.name)}: "
                                 "not a module of this course, skipped")
     return tasks, warnings
 
@@ -139,7 +157,7 @@ def grade_task(task: Task, out: Path, root: Path, limits: Limits, feedback: bool
         except Exception:  # noqa: BLE001
             specs = []
         result = SubmissionGrade(student, task.module, [
-            CellGrade(s.grade_id, s.function, 0.0, s.max_score, "grader_error", detail[-2000:],
+            CellGrade(s.grade_id, s.function, 0.0, s.max_score, CellStatus.GRADER_ERROR, detail[-2000:],
                       s.manual)
             for s in specs], ["the grader failed on this submission; tell the instructor"])
     record = _record_path(out, task)
@@ -161,7 +179,7 @@ def _reusable(task: Task, out: Path, root: Path, limits: Limits) -> SubmissionGr
     path, _ = find_submitted_notebook(task.folder, task.module)
     if previous.fingerprint != fingerprint(path, root, task.module, limits):
         return None
-    if any(c.status == "grader_error" for c in previous.cells):
+    if any(c.status == CellStatus.GRADER_ERROR for c in previous.cells):
         return None
     return previous
 
@@ -246,6 +264,6 @@ def grade_batch(submissions: Path, out: Path, root: Path, *, workers: int | None
     grades = [done[t] for t in tasks]
     csv_path = out / "grades.csv"
     write_csv(grades, csv_path)
-    errors = sum(any(c.status == "grader_error" for c in g.cells) for g in grades)
+    errors = sum(any(c.status == CellStatus.GRADER_ERROR for c in g.cells) for g in grades)
     return BatchResult(grades, csv_path, graded=len(todo), reused=reused,
                        skipped=warnings, grader_errors=errors)

@@ -37,6 +37,7 @@ from nbformat import NotebookNode
 from autograder.determinism import GRADING_ENVIRONMENT
 from autograder.grading import cells as C
 from autograder.grading import guard, sandbox
+from autograder.grading.status import CellStatus
 
 SETUP_CODE = ("from autograder.determinism import configure_grading_process as _dl_configure\n"
               "_dl_configure({seed})\ndel _dl_configure\n"
@@ -82,15 +83,19 @@ class CellRun:
     """How one cell's execution ended.
 
     Attributes:
-        status: ``ok``, ``error``, ``timeout``, ``kernel_died``, ``output_limit`` or
-            ``not_run``.
-        message: For anything but ``ok``: what happened, for the student.
+        status: ``OK``, ``ERROR``, ``TIMEOUT``, ``KERNEL_DIED``, ``OUTPUT_LIMIT`` or
+            ``NOT_RUN``.
+        message: For anything but ``OK``: what happened, for the student.
         seconds: Wall time spent on the cell.
+        ename: For ``ERROR``: the exception's class name, as the kernel reported it.
+        evalue: For ``ERROR``: the exception's value (its message), capped.
     """
 
-    status: str = "not_run"
+    status: CellStatus = CellStatus.NOT_RUN
     message: str = ""
     seconds: float = 0.0
+    ename: str = ""
+    evalue: str = ""
 
 
 @dataclass
@@ -123,20 +128,46 @@ class _OutputOverflow(Exception):
     """A cell went over the output limit (and was interrupted)."""
 
 
+# What an error output may carry: its value and traceback are cut to this many characters.
+MAX_ERROR_CHARS = 4000
+_OUTPUT_MESSAGES = {"stream", "display_data", "execute_result", "update_display_data", "error"}
+
+
 def _output_size(msg: dict) -> int:
-    content = msg.get("content", {})
-    if msg.get("msg_type") == "stream":
-        return len(content.get("text", ""))
-    data = content.get("data", {})
-    return sum(len(v) if isinstance(v, str) else len(str(v)) for v in data.values())
+    """Characters an output message would add: text, data, metadata, error and traceback."""
+    content = msg.get("content") or {}
+    kind = msg.get("msg_type")
+    if kind == "stream":
+        return len(str(content.get("text", "")))
+    if kind == "error":
+        return (len(str(content.get("ename", ""))) + len(str(content.get("evalue", "")))
+                + sum(len(str(line)) for line in content.get("traceback") or []))
+    data = content.get("data") or {}
+    size = sum(len(v) if isinstance(v, str) else len(str(v)) for v in data.values())
+    return size + len(str(content.get("metadata") or ""))
+
+
+def _trim_error(content: dict) -> None:
+    """Cuts an error's value and traceback to :data:`MAX_ERROR_CHARS` (in place)."""
+    content["evalue"] = str(content.get("evalue", ""))[:MAX_ERROR_CHARS]
+    kept, used = [], 0
+    for line in reversed([str(line) for line in content.get("traceback") or []]):
+        if used + len(line) > MAX_ERROR_CHARS:
+            kept.append("[... traceback cut ...]")
+            break
+        kept.append(line)
+        used += len(line)
+    content["traceback"] = kept[::-1]
 
 
 class _CappedClient(NotebookClient):
     """An nbclient ``NotebookClient`` that caps output and keeps each cell's reply.
 
-    Past ``max_output_bytes`` for a cell the output is dropped and the cell is
-    interrupted; its index is put in ``overflowed``. Past ``max_total_bytes`` kept for
-    the notebook, later output is dropped (with a note) but cells run on.
+    Every output message counts, display updates and errors included. Past
+    ``max_output_bytes`` for a cell the output is dropped and the cell is interrupted;
+    its index is put in ``overflowed``. Past ``max_total_bytes`` kept for the notebook,
+    later output is dropped (with a note) but cells run on. An error is always kept (it
+    decides the grade), its value and traceback cut to :data:`MAX_ERROR_CHARS`.
     """
 
     def __init__(self, *args, max_output_bytes: int, max_total_bytes: int, **kwargs) -> None:
@@ -153,30 +184,39 @@ class _CappedClient(NotebookClient):
     def _keep_reply(self, cell, cell_index, execute_reply) -> None:
         self.last_reply = execute_reply
 
-    def output(self, outs, msg, display_id, cell_index):  # noqa: D102 - nbclient's hook
-        if msg.get("msg_type") in ("stream", "display_data", "execute_result", "update_display_data"):
-            size = _output_size(msg)
-            used = self._used.get(cell_index, 0)
-            self._used[cell_index] = used + size
-            if self._used[cell_index] > self._limit:
-                if cell_index not in self.overflowed:
-                    self.overflowed.add(cell_index)
-                    outs.append(nbformat.v4.new_output(
-                        "stream", name="stdout", text="\n[output truncated: "
-                        + _overflow_reason(self._limit, self._total_limit, False) + "]\n"))
-                    if cell_index >= 0 and self.km is not None:
-                        self._interrupts.append(asyncio.ensure_future(
-                            self.km.interrupt_kernel()))
-                return None
-            if self._total + size > self._total_limit:
-                if self._total <= self._total_limit:
-                    self._total = self._total_limit + 1
-                    outs.append(nbformat.v4.new_output(
-                        "stream", name="stdout", text="\n[output truncated: "
-                        + _overflow_reason(self._limit, self._total_limit, True) + "]\n"))
-                return None
-            self._total += size
-        return super().output(outs, msg, display_id, cell_index)
+    def process_message(self, msg, cell, cell_index):  # noqa: D102 - nbclient's hook
+        if msg.get("msg_type") in _OUTPUT_MESSAGES and not self._admit(msg, cell, cell_index):
+            return None
+        return super().process_message(msg, cell, cell_index)
+
+    def _note(self, cell, total: bool) -> None:
+        cell.outputs.append(nbformat.v4.new_output(
+            "stream", name="stdout", text="\n[output truncated: "
+            + _overflow_reason(self._limit, self._total_limit, total) + "]\n"))
+
+    def _admit(self, msg: dict, cell, cell_index: int) -> bool:
+        """Whether an output message may be kept (counting it); errors always are."""
+        if msg.get("msg_type") == "error":
+            _trim_error(msg.setdefault("content", {}))
+            self._total += _output_size(msg)
+            return True
+        size = _output_size(msg)
+        used = self._used.get(cell_index, 0) + size
+        self._used[cell_index] = used
+        if used > self._limit:
+            if cell_index not in self.overflowed:
+                self.overflowed.add(cell_index)
+                self._note(cell, total=False)
+                if cell_index >= 0 and self.km is not None:
+                    self._interrupts.append(asyncio.ensure_future(self.km.interrupt_kernel()))
+            return False
+        if self._total + size > self._total_limit:
+            if self._total <= self._total_limit:
+                self._total = self._total_limit + 1
+                self._note(cell, total=True)
+            return False
+        self._total += size
+        return True
 
 
 def _overflow_reason(cell_limit: int, total_limit: int, total: bool) -> str:
@@ -202,43 +242,69 @@ def _explain(ename: str, evalue: str, limits: "Limits") -> str | None:
     return None
 
 
-def _error_message(cell: NotebookNode) -> str | None:
-    """The cell's error output as ``Name: value`` (the kernel's reply is read by
-    ``NotebookRunner._error_of``)."""
+def _shown_error(cell: NotebookNode) -> tuple[str, str] | None:
+    """The cell's error output as ``(name, value)``, if it displayed one."""
     for output in cell.get("outputs", []):
         if output.get("output_type") == "error":
-            name, value = output.get("ename", "Error"), str(output.get("evalue", ""))
-            return f"{name}: {value}"[:4000] if value else name
+            return str(output.get("ename", "Error")), str(output.get("evalue", ""))[:MAX_ERROR_CHARS]
     return None
+
+
+def make_scratch(data_dir: Path | None) -> str:
+    """A new private folder holding a copy of ``data_dir``'s data files.
+
+    Notebooks and hidden files are left out; links are copied as links, never followed.
+
+    Args:
+        data_dir: The module's released folder (its data files), or None.
+
+    Returns:
+        The new folder's path.
+    """
+    workdir = Path(tempfile.mkdtemp(prefix="dlcourse-kernel-"))
+    if data_dir is not None and data_dir.is_dir():
+        for item in data_dir.iterdir():
+            if item.suffix == ".ipynb" or item.name.startswith("."):
+                continue
+            target = workdir / item.name
+            if item.is_dir() and not item.is_symlink():
+                shutil.copytree(item, target, symlinks=True)
+            else:
+                shutil.copy2(item, target, follow_symlinks=False)
+    return str(workdir)
 
 
 class NotebookRunner:
     """Executes one notebook in a fresh kernel under :class:`Limits`.
 
+    Every kernel start, the first and each restart, gets a new scratch folder holding a
+    fresh copy of ``data_dir``'s files: nothing a kernel wrote survives into the next one
+    (a planted module, an IPython start-up file).
+
     Args:
         notebook: The notebook to run; outputs are written into it.
-        workdir: The kernel's working directory.
+        data_dir: A folder whose files (not its notebooks or hidden files) each kernel
+            finds in its working directory; None for an empty one.
         limits: Time, output and restart limits.
         env: Environment variables for the kernel.
         kernel_name: The Jupyter kernel to start.
     """
 
-    def __init__(self, notebook: NotebookNode, workdir: Path, limits: Limits,
+    def __init__(self, notebook: NotebookNode, data_dir: Path | None, limits: Limits,
                  env: dict[str, str] | None = None, kernel_name: str = "python3") -> None:
         self.nb = notebook
         self.limits = limits
         self.sandboxed = sandbox.use_sandbox(limits.sandbox)
-        self.env = {**os.environ, **GRADING_ENVIRONMENT, **(env or {})}
-        if self.sandboxed:
-            self.env = sandbox.kernel_environment(self.env, Path(workdir))
-        self.workdir = str(workdir)
+        self.base_env = {**os.environ, **GRADING_ENVIRONMENT, **(env or {})}
+        self.env = self.base_env
+        self.data_dir = data_dir
+        self.workdir = ""
         self.client = _CappedClient(
             notebook, timeout=int(limits.cell_timeout), allow_errors=True,
             kernel_name=kernel_name, startup_timeout=120, record_timing=False,
             # A graceful shutdown waits 1-2 s for a TensorFlow kernel to exit, and nothing
             # of the kernel is kept: kill it at once.
             shutdown_kernel="immediate", iopub_timeout=30,
-            resources={"metadata": {"path": self.workdir}},
             max_output_bytes=limits.max_output_bytes,
             max_total_bytes=limits.max_notebook_output_bytes)
         self.restarts = 0
@@ -256,8 +322,9 @@ class NotebookRunner:
 
         spec = km.kernel_spec
         if self.sandboxed:
-            if self._socket_dir is None:
-                self._socket_dir = tempfile.mkdtemp(prefix="dlk-")
+            if self._socket_dir is not None:  # the last kernel's, writable by it: replace
+                shutil.rmtree(self._socket_dir, ignore_errors=True)
+            self._socket_dir = tempfile.mkdtemp(prefix="dlk-")
             km.transport = "ipc"
             km.connection_file = os.path.join(self._socket_dir, f"kernel-{self.restarts}.json")
             km.ip = os.path.join(self._socket_dir, f"k{self.restarts}")
@@ -275,8 +342,18 @@ class NotebookRunner:
             for folder in (self.workdir, self._socket_dir):
                 sandbox.give_to(Path(folder), uid)
 
+    def _new_scratch(self) -> None:
+        """A new, private working directory for the next kernel; the old one goes."""
+        if self.workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+        self.workdir = make_scratch(self.data_dir)
+        self.client.resources = {"metadata": {"path": self.workdir}}
+        self.env = (sandbox.kernel_environment(self.base_env, Path(self.workdir))
+                    if self.sandboxed else self.base_env)
+
     def _start(self) -> None:
         began = time.monotonic()
+        self._new_scratch()
         self._configure(self.client.create_kernel_manager())
         # The kernel's own stderr holds only C-level logs (TensorFlow's start-up notices,
         # jupyter's transport warning); what the student's code prints arrives over IOPub.
@@ -334,19 +411,26 @@ class NotebookRunner:
             self.nb.cells.pop()
         return True
 
-    def _error_of(self, cell: NotebookNode) -> str | None:
-        """The cell's error: from its outputs, or from the kernel's reply if none was shown."""
-        error = _error_message(cell)
+    def _error_of(self, cell: NotebookNode) -> tuple[str, str, str] | None:
+        """The cell's error as ``(name, value, message for the student)``, or None.
+
+        The kernel's reply decides; the displayed error output only fills in when the
+        reply came without one.
+        """
         reply = (self.client.last_reply or {}).get("content", {})
-        if error is None and reply.get("status") == "error":
-            name, value = reply.get("ename", "Error"), str(reply.get("evalue", ""))
-            cell.outputs.append(nbformat.v4.new_output("error", ename=name, evalue=value,
-                                                       traceback=[]))
-            error = f"{name}: {value}"[:4000] if value else name
-        if error is None:
+        shown = _shown_error(cell)
+        if reply.get("status") == "error":
+            name = str(reply.get("ename", "Error"))
+            value = str(reply.get("evalue", ""))[:MAX_ERROR_CHARS]
+            if shown is None:
+                cell.outputs.append(nbformat.v4.new_output("error", ename=name, evalue=value,
+                                                           traceback=[]))
+        elif shown is not None:
+            name, value = shown
+        else:
             return None
-        name, _, value = error.partition(": ")
-        return _explain(name, value, self.limits) or error
+        message = _explain(name, value, self.limits) or (f"{name}: {value}" if value else name)
+        return name, value, message
 
     def _stop_strays(self, index: int, failed: bool, notes: list[str]) -> None:
         """Stops processes a cell left behind, if it failed or left many."""
@@ -361,7 +445,11 @@ class NotebookRunner:
         if self.restarts >= self.limits.max_restarts:
             return False
         self.restarts += 1
-        self._start()
+        try:
+            self._start()
+        except Exception:  # noqa: BLE001 - a kernel that won't start ends the run, explained
+            self._stop()
+            return False
         for index in history:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not self._run_silently(self.nb.cells[index],
@@ -396,7 +484,7 @@ class NotebookRunner:
         for index, cell in enumerate(self.nb.cells):
             run = runs[index]
             if cell.cell_type != "code":
-                run.status = "ok"
+                run.status = CellStatus.OK
                 continue
             cell.outputs, cell.execution_count = [], None
             remaining = deadline - time.monotonic()
@@ -412,12 +500,12 @@ class NotebookRunner:
                 if index in self.client.overflowed:
                     raise _OutputOverflow
             except _OutputOverflow:
-                run.status = "output_limit"
+                run.status = CellStatus.OUTPUT_LIMIT
                 run.message = _overflow_reason(self.limits.max_output_bytes,
                                                self.limits.max_notebook_output_bytes, False)
                 self._run_silently(nbformat.v4.new_code_cell("pass"), self.limits.interrupt_grace)
             except CellTimeoutError:
-                run.status = "timeout"
+                run.status = CellStatus.TIMEOUT
                 run.message = (f"the cell ran for more than {budget:.0f} s and was stopped "
                                "(an infinite loop, or far too much work?)")
                 if not self._interrupted_kernel_answers():
@@ -425,7 +513,7 @@ class NotebookRunner:
                                  "it was restarted and the cells before replayed")
                     alive = self._recover(history, deadline)
             except DeadKernelError:
-                run.status = "kernel_died"
+                run.status = CellStatus.KERNEL_DIED
                 run.message = ("the Python kernel died while running this cell (it exited, "
                                "was killed, crashed or ran out of memory; the memory limit is "
                                f"{self.limits.memory_mb} MiB)" if self.limits.memory_mb else
@@ -436,8 +524,12 @@ class NotebookRunner:
                 alive = self._recover(history, deadline)
             else:
                 error = self._error_of(cell)
-                run.status, run.message = ("error", error) if error else ("ok", "")
-                if error and error.startswith("MemoryError"):
+                if error:
+                    run.status = CellStatus.ERROR
+                    run.ename, run.evalue, run.message = error
+                else:
+                    run.status = CellStatus.OK
+                if error and run.ename == "MemoryError":
                     # What the cell allocated may stay referenced (tracebacks, globals) and
                     # starve later cells: start again from the cells before it.
                     notes.append(f"cell {index} ran out of memory; the kernel was restarted "
@@ -446,14 +538,15 @@ class NotebookRunner:
                 else:
                     history.append(index)
             run.seconds = time.monotonic() - began
-            if alive and run.status != "kernel_died":
-                self._stop_strays(index, run.status != "ok", notes)
-            if run.status in ("timeout", "kernel_died", "output_limit"):
+            if alive and run.status != CellStatus.KERNEL_DIED:
+                self._stop_strays(index, run.status != CellStatus.OK, notes)
+            if run.status in (CellStatus.TIMEOUT, CellStatus.KERNEL_DIED, CellStatus.OUTPUT_LIMIT):
                 cell.outputs.append(nbformat.v4.new_output(
                     "error", ename=run.status.replace("_", " ").capitalize(),
                     evalue=run.message, traceback=[]))
         self._stop()
-        if self._socket_dir:
-            shutil.rmtree(self._socket_dir, ignore_errors=True)
+        for folder in (self._socket_dir, self.workdir):
+            if folder:
+                shutil.rmtree(folder, ignore_errors=True)
         return NotebookRun(self.nb, runs, notes, time.monotonic() - start, self.restarts,
                            self.start_seconds)

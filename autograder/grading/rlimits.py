@@ -1,22 +1,22 @@
 """Start a command under resource limits: ``python -m autograder.grading.rlimits``.
 
-The kernel is launched through this tiny wrapper, which sets the limits and then replaces
-itself with the kernel (``exec``), so the limits bind the kernel and everything it starts::
+The sandbox is launched through this tiny wrapper, which sets the limits and then replaces
+itself with the sandbox (``exec``), so the limits bind the kernel and everything it starts::
 
-    python -m autograder.grading.rlimits --memory-mb 4096 --processes 512 --file-mb 1024 \\
-        -- python -m ipykernel_launcher -f kernel.json
+    python -P -s -m autograder.grading.rlimits --memory-mb 4096 --processes 512 \\
+        --file-mb 1024 -- bwrap ... -- python -P -s -m ipykernel_launcher -f kernel.json
+
+It runs outside the sandbox, from ``python -P -s``, which never imports from the working
+directory: a module the student wrote into the scratch folder is never run in its place.
 
 * ``--memory-mb`` sets ``RLIMIT_DATA`` (heap and private writable mappings). Unlike
   ``RLIMIT_AS`` it does not count the address space that TensorFlow reserves without
   using it, so TensorFlow imports and trains normally while a memory bomb gets a
   ``MemoryError``.
 * ``--processes`` sets ``RLIMIT_NPROC``. Linux counts threads as well, per user; it binds
-  only for a non-root user (the sandbox runs the kernel as an unprivileged user in its own
-  user namespace, so only the sandbox's own processes count).
+  only for a non-root user (the sandbox runs the kernel as an unprivileged user of its
+  own, so only the sandbox's own processes count).
 * ``--file-mb`` sets ``RLIMIT_FSIZE``: no single file written can be larger.
-* ``--uid`` (root only) then drops to that unprivileged user and group, so that the
-  limits bind: Linux exempts root from ``RLIMIT_NPROC``, also inside a user namespace
-  whose user maps to root outside.
 
 A limit of 0 leaves that resource alone. Core dumps are always turned off. On platforms
 without the ``resource`` module (Windows) the command is started without limits.
@@ -29,6 +29,9 @@ import os
 import sys
 
 MIB = 1024 * 1024
+# ``-P``: ``python -m`` does not put the working directory (the student's scratch folder)
+# first on ``sys.path``; ``-s``: no user site-packages (under the student's ``$HOME``).
+SAFE_FLAGS = ("-P", "-s")
 
 
 def _set(name: str, value: int) -> None:
@@ -64,15 +67,8 @@ def apply_limits(memory_mb: int, processes: int, file_mb: int) -> None:
         _set("RLIMIT_FSIZE", file_mb * MIB)
 
 
-def drop_privileges(uid: int) -> None:
-    """Becomes user and group ``uid`` with no supplementary groups (needs root)."""
-    os.setgroups([])
-    os.setgid(uid)
-    os.setuid(uid)
-
-
 def wrap(command: list[str], memory_mb: int, processes: int, file_mb: int,
-         python: str = sys.executable, uid: int | None = None) -> list[str]:
+         python: str = sys.executable) -> list[str]:
     """The command line that runs ``command`` under the given limits.
 
     Args:
@@ -81,14 +77,13 @@ def wrap(command: list[str], memory_mb: int, processes: int, file_mb: int,
         processes: ``RLIMIT_NPROC`` (0: none).
         file_mb: ``RLIMIT_FSIZE`` in MiB (0: none).
         python: The interpreter that runs this wrapper.
-        uid: Drop to this user after setting the limits (the wrapper must run as root).
 
     Returns:
         The wrapped command line.
     """
-    return [python, "-m", "autograder.grading.rlimits", "--memory-mb", str(memory_mb),
-            "--processes", str(processes), "--file-mb", str(file_mb),
-            *(["--uid", str(uid)] if uid is not None else []), "--", *command]
+    return [python, *SAFE_FLAGS, "-m", "autograder.grading.rlimits",
+            "--memory-mb", str(memory_mb), "--processes", str(processes),
+            "--file-mb", str(file_mb), "--", *command]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -97,15 +92,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--memory-mb", type=int, default=0)
     parser.add_argument("--processes", type=int, default=0)
     parser.add_argument("--file-mb", type=int, default=0)
-    parser.add_argument("--uid", type=int, default=None)
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("no command given")
     apply_limits(args.memory_mb, args.processes, args.file_mb)
-    if args.uid is not None:
-        drop_privileges(args.uid)
     os.execvp(command[0], command)
 
 

@@ -6,13 +6,20 @@ kernel runs
 * without network (``--unshare-net``: only its own loopback), so it talks to the grader
   over Jupyter's ``ipc`` transport: Unix sockets in a private folder bind-mounted into
   the sandbox;
-* as an unprivileged user in its own PID, IPC, UTS and network namespaces, so
-  ``RLIMIT_NPROC`` binds (a fork bomb stops at the process limit) and every process it
-  started dies with it. A grader running as an ordinary user maps itself to uid 1000 in
-  a user namespace; a grader running as root (where a user namespace would map the kernel
-  to root, which Linux exempts from ``RLIMIT_NPROC``) drops the kernel to a user of its
-  own, ``KERNEL_UID_BASE`` + a number unique on the machine, that owns the scratch
-  folder and nothing else;
+* as an unprivileged user with no capabilities in its own PID, IPC, UTS and network
+  namespaces, so ``RLIMIT_NPROC`` binds (a fork bomb stops at the process limit) and
+  every process it started dies with it. A grader running as an ordinary user maps
+  itself to uid 1000 in a user namespace (``--cap-drop ALL``, no nested user
+  namespaces). A grader running as root starts the kernel through ``setpriv`` (a system
+  binary, read-only, that runs before any student code) as a user of its own,
+  ``KERNEL_UID_BASE`` + a number unique on the machine, that owns the scratch folder and
+  nothing else, with an empty capability bounding set and ``no_new_privs``: a user
+  namespace made by root would map the kernel to root outside, which Linux exempts from
+  ``RLIMIT_NPROC``, and bubblewrap started as that user cannot bind a Python installed
+  under ``/root``;
+* from interpreters that never import from the working directory (``python -P -s``): the
+  limits wrapper and the kernel are the installed ones, whatever the student wrote into
+  the scratch folder, which :mod:`.execute` makes anew at every kernel (re)start;
 * with a read-only view of the system: ``/usr``, the few files of ``/etc`` the dynamic
   linker and Python need, the Python installation, the virtual environment and the
   ``autograder`` package. The course repository (solutions, hidden tests), the home
@@ -70,7 +77,11 @@ def probe() -> SandboxStatus:
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         return SandboxStatus(False, "bubblewrap is not installed (apt-get install bubblewrap)")
-    command = [bwrap, *_namespace_args(), "--ro-bind", "/", "/", "--", "true"]
+    uid = KERNEL_UID_BASE + 99_999 * 100 if os.geteuid() == 0 else None
+    if uid is not None and shutil.which("setpriv") is None:
+        return SandboxStatus(False, "setpriv (util-linux) is not installed")
+    command = rlimits.wrap([bwrap, *_namespace_args(uid), "--ro-bind", "/", "/", "--",
+                            *_as_user(["true"], uid)], 0, 0, 0)
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired) as error:
@@ -122,12 +133,22 @@ def warn_if_unsandboxed(mode: str) -> bool:
     return sandboxed
 
 
-def _namespace_args() -> list[str]:
-    user = ([] if os.geteuid() == 0 else
-            ["--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID)])
+def _namespace_args(uid: int | None = None) -> list[str]:
+    """Namespaces and user: a user namespace unless root switches user (``uid``)."""
+    user = (["--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
+             "--cap-drop", "ALL", "--disable-userns"] if uid is None else [])
     return [*user, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
             "--unshare-cgroup-try", "--hostname", "sandbox", "--die-with-parent",
             "--new-session"]
+
+
+def _as_user(command: list[str], uid: int | None) -> list[str]:
+    """``command`` run as ``uid`` with no capabilities, ever (root graders); else as is."""
+    if uid is None:
+        return command
+    return [shutil.which("setpriv") or "/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}",
+            "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
+            "--", *command]
 
 
 def _readonly_paths() -> list[Path]:
@@ -143,18 +164,22 @@ def _readonly_paths() -> list[Path]:
     return unique
 
 
-def bwrap_command(command: list[str], workdir: Path, socket_dir: Path) -> list[str]:
+def bwrap_command(command: list[str], workdir: Path, socket_dir: Path,
+                  uid: int | None = None) -> list[str]:
     """The bubblewrap command line that runs ``command`` in the sandbox.
 
     Args:
-        command: The program to run inside (the limited kernel).
+        command: The program to run inside (the kernel).
         workdir: The scratch folder: writable, the working directory and ``$HOME``.
         socket_dir: The folder of the kernel's connection file and Unix sockets.
+        uid: The kernel's own user (root graders, :func:`kernel_uid`), switched to
+            inside the sandbox before ``command`` starts. None: the grader's user, seen
+            as uid 1000 in a user namespace.
 
     Returns:
         The full command line.
     """
-    args = [shutil.which("bwrap") or "bwrap", *_namespace_args()]
+    args = [shutil.which("bwrap") or "bwrap", *_namespace_args(uid)]
     for system_dir in SYSTEM_DIRS:
         args += ["--ro-bind-try", system_dir, system_dir]
     for name in ETC_FILES:
@@ -177,7 +202,7 @@ def bwrap_command(command: list[str], workdir: Path, socket_dir: Path) -> list[s
              "--chdir", str(workdir),
              # The kernel's parent is the sandbox's init (pid 1), which ipykernel would take
              # for "the grader has exited"; --die-with-parent does that job instead.
-             "--unsetenv", "JPY_PARENT_PID", "--remount-ro", "/", "--", *command]
+             "--unsetenv", "JPY_PARENT_PID", "--remount-ro", "/", "--", *_as_user(command, uid)]
     return args
 
 
@@ -201,12 +226,15 @@ def kernel_command(kernel_argv: list[str], workdir: Path, socket_dir: Path,
     Returns:
         The command line.
     """
-    if kernel_argv and kernel_argv[0] in ("python", "python3"):
-        kernel_argv = [sys.executable, *kernel_argv[1:]]  # as jupyter_client would do
+    if kernel_argv and kernel_argv[0] in ("python", "python3", sys.executable):
+        # As jupyter_client would do, but never importing from the (student's) cwd.
+        kernel_argv = [sys.executable, *rlimits.SAFE_FLAGS, *kernel_argv[1:]]
     if not sandboxed:
         return rlimits.wrap(kernel_argv, memory_mb, 0, file_mb)
-    limited = rlimits.wrap(kernel_argv, memory_mb, processes, file_mb, uid=uid)
-    return bwrap_command(limited, workdir, socket_dir)
+    # The limits are set outside, before bubblewrap: nothing the student can reach
+    # decides them.
+    return rlimits.wrap(bwrap_command(kernel_argv, workdir, socket_dir, uid),
+                        memory_mb, processes, file_mb)
 
 
 def kernel_uid() -> int | None:
@@ -295,7 +323,7 @@ def kernel_pid(launcher: int | None) -> int | None:
                 argv = handle.read().split(b"\0")
         except OSError:
             continue
-        if argv[1:3] == [b"-m", b"ipykernel_launcher"]:
+        if b"ipykernel_launcher" in argv and not argv[0].endswith((b"bwrap", b"setpriv")):
             return pid
     return None
 

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from autograder.grading import cells as C
 from autograder.grading.assemble import GradedCellSpec
 from autograder.grading.execute import NotebookRun
+from autograder.grading.status import CHECK_FAILURES, CellStatus
 
 CSV_COLUMNS = ("student_id", "assignment", "grade_id", "function", "score", "max_score",
                "status", "message")
@@ -27,18 +28,22 @@ class CellGrade:
         function: The graded function (or written answer).
         score: Points earned; ``None`` for a written answer not graded yet.
         max_score: Points possible.
-        status: ``passed``, ``failed``, ``error``, ``timeout``, ``kernel_died``,
-            ``not_run``, ``unreadable`` or ``manual``.
+        status: ``PASSED``, ``FAILED``, ``ERROR``, ``TIMEOUT``, ``KERNEL_DIED``,
+            ``OUTPUT_LIMIT``, ``NOT_RUN``, ``UNREADABLE``, ``MANUAL`` or ``GRADER_ERROR``.
         message: Why it failed, in words for the student.
+        manual: A written answer, graded by a person.
     """
 
     grade_id: str
     function: str
     score: float | None
     max_score: float
-    status: str
+    status: CellStatus
     message: str = ""
     manual: bool = False
+
+    def __post_init__(self) -> None:
+        self.status = CellStatus(self.status)  # records read back hold plain strings
 
 
 @dataclass
@@ -112,20 +117,19 @@ def score_cells(run: NotebookRun, specs: list[GradedCellSpec]) -> list[CellGrade
         i = index_of.get(spec.grade_id)
         if spec.manual:
             grades.append(CellGrade(spec.grade_id, spec.function, None, spec.max_score,
-                                    "manual", "graded by the instructor", manual=True))
+                                    CellStatus.MANUAL, "graded by the instructor", manual=True))
             continue
         cell_run = run.cells[i] if i is not None else None
         if cell_run is None:
             grades.append(CellGrade(spec.grade_id, spec.function, 0.0, spec.max_score,
-                                    "not_run", "the test cell could not be found"))
-        elif cell_run.status == "ok":
+                                    CellStatus.NOT_RUN, "the test cell could not be found"))
+        elif cell_run.status == CellStatus.OK:
             grades.append(CellGrade(spec.grade_id, spec.function, spec.max_score,
-                                    spec.max_score, "passed"))
+                                    spec.max_score, CellStatus.PASSED))
         else:
             status = cell_run.status
-            if status == "error":  # an assertion is a failed check; anything else an error
-                failed = cell_run.message.startswith(("CheckFailure", "AssertionError"))
-                status = "failed" if failed else "error"
+            if status == CellStatus.ERROR and cell_run.ename in CHECK_FAILURES:
+                status = CellStatus.FAILED
             grades.append(CellGrade(spec.grade_id, spec.function, 0.0, spec.max_score, status,
                                     cell_run.message))
     return grades

@@ -6,8 +6,6 @@ import dataclasses
 import functools
 import re
 import hashlib
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from autograder.grading.execute import Limits, NotebookRun, NotebookRunner
 from autograder.grading.feedback import write_feedback
 from autograder.grading.reading import UnreadableNotebook, read_submission
 from autograder.grading.score import SubmissionGrade, failed_everywhere, score_cells
+from autograder.grading.status import CellStatus
 
 
 @functools.lru_cache(maxsize=32)
@@ -66,22 +65,6 @@ def fingerprint(notebook_path: Path | None, root: Path, module: str, limits: Lim
         digest.update(path.read_bytes() if path and path.is_file() else b"<none>")
     digest.update(repr(limits).encode())
     return digest.hexdigest()
-
-
-def _prepare_workdir(root: Path, module: str) -> Path:
-    """A private scratch folder holding the module's released data files (no notebooks)."""
-    workdir = Path(tempfile.mkdtemp(prefix=f"dlcourse-{module}-"))
-    released = exercise_path(root, module).parent
-    if released.is_dir():
-        for item in released.iterdir():
-            if item.suffix == ".ipynb" or item.name.startswith("."):
-                continue
-            target = workdir / item.name
-            if item.is_dir():
-                shutil.copytree(item, target)
-            else:
-                shutil.copy2(item, target)
-    return workdir
 
 
 def with_preload(limits: Limits, source: NotebookNode) -> Limits:
@@ -132,24 +115,20 @@ def grade_notebook(notebook_path: Path | None, module: str, student_id: str, roo
                              fingerprint=fingerprint(notebook_path, root, module, limits))
     executed = nbformat.v4.new_notebook()
     if notebook_path is None:
-        result.cells = failed_everywhere(specs, "not_run", notes[-1] if notes else "no notebook")
+        result.cells = failed_everywhere(specs, CellStatus.NOT_RUN, notes[-1] if notes else "no notebook")
     else:
         try:
             read = read_submission(notebook_path)
         except UnreadableNotebook as error:
-            result.cells = failed_everywhere(specs, "unreadable", f"the notebook could not be "
+            result.cells = failed_everywhere(specs, CellStatus.UNREADABLE, f"the notebook could not be "
                                              f"graded: {error}")
             notes.append(str(error))
         else:
             notes.extend(read.notes)
             assembled = assemble(source, read.notebook)
             notes.extend(assembled.notes)
-            workdir = _prepare_workdir(root, module)
-            try:
-                run = NotebookRunner(assembled.notebook, workdir,
-                                     with_preload(limits, source)).run()
-            finally:
-                shutil.rmtree(workdir, ignore_errors=True)
+            run = NotebookRunner(assembled.notebook, exercise_path(root, module).parent,
+                                 with_preload(limits, source)).run()
             notes.extend(run.notes)
             notes.extend(_ungraded_errors(run))
             executed = run.notebook

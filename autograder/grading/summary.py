@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from autograder.grading.score import SubmissionGrade
+from autograder.grading.status import CellStatus
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -48,14 +49,14 @@ def class_summary(grades: list[SubmissionGrade], most_failed: int = 8) -> str:
                 continue
             counts = failed[(g.assignment, cell.function)]
             counts[1] += 1
-            counts[0] += cell.status != "passed"
+            counts[0] += cell.status != CellStatus.PASSED
     worst = sorted(((f / n, m, fn, f, n) for (m, fn), (f, n) in failed.items() if f),
                    reverse=True)[:most_failed]
     if worst:
         report += ["", "Most failed exercises (share of test cells failed):", "",
                    _table(["module", "function", "failed"],
                           [[m, fn, f"{rate:.0%} ({f}/{n})"] for rate, m, fn, f, n in worst])]
-    manual = sum(c.status == "manual" for g in grades for c in g.cells)
+    manual = sum(c.status == CellStatus.MANUAL for g in grades for c in g.cells)
     if manual:
         report += ["", f"{manual} written answer(s) wait for manual grading (status 'manual')."]
     return "\n".join(report)

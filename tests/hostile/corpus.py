@@ -277,6 +277,67 @@ sys.excepthook = lambda *a: None
 """
 
 
+ESCAPE = """import os, pathlib
+# Modules that the kernel's launchers would import if they ran from the working directory.
+for package in ("autograder", "autograder/grading"):
+    pathlib.Path(package).mkdir(parents=True, exist_ok=True)
+    pathlib.Path(package, "__init__.py").write_text("")
+pathlib.Path("autograder/grading/rlimits.py").write_text(
+    "import os, sys\\nopen(%r, 'w').write('escaped')\\n"
+    "command = sys.argv[sys.argv.index('--') + 1:]\\nos.execvp(command[0], command)\\n")
+pathlib.Path("ipykernel_launcher.py").write_text("import os\\nos._exit(3)\\n")
+startup = pathlib.Path.home() / ".ipython" / "profile_default" / "startup"
+startup.mkdir(parents=True, exist_ok=True)
+(startup / "00-die.py").write_text("import os\\nos._exit(4)\\n")
+os._exit(1)
+"""
+# After the restart: nothing planted is there, the kernel is not root and holds no capability.
+ESCAPE_CHECK = (
+    "import os\n_status = open('/proc/self/status').read()\n"
+    "_CAPS = {l.split()[1] for l in _status.splitlines() if l.startswith('Cap')}")
+ESCAPE_BAD = ("[p for p in ('autograder', 'ipykernel_launcher.py', os.path.expanduser("
+              "'~/.ipython/profile_default/startup/00-die.py')) if os.path.exists(p)] "
+              "or os.getuid() == 0 or _CAPS != {'0000000000000000'}")
+
+
+def _escape(nb: NotebookNode, ctx: Context) -> NotebookNode:
+    insert_after(nb, "setup", ESCAPE % str(ctx.out / "pwned.txt"))
+    return with_answer(nb, "line", _guarded_line(ESCAPE_CHECK, ESCAPE_BAD))
+
+
+def _link_to(target: Callable[[Context], Path]) -> Callable[[Path, Context], None]:
+    def build(folder: Path, ctx: Context) -> None:
+        (folder / f"{MODULE}.ipynb").symlink_to(target(ctx))
+    return build
+
+
+def _linked_folder(folder: Path, ctx: Context) -> None:
+    folder.rmdir()
+    folder.symlink_to(ctx.root / "solutions" / MODULE, target_is_directory=True)
+
+
+def _fifo(folder: Path, ctx: Context) -> None:
+    os.mkfifo(folder / f"{MODULE}.ipynb")
+
+
+def _nested(ctx: Context) -> bytes:
+    return b'{"cells": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"
+
+
+def _huge_integer(ctx: Context) -> bytes:
+    return b'{"cells": [], "metadata": {"x": ' + b"9" * 5000 + b"}, \"nbformat\": 4}"
+
+
+ERROR_FLOOD = "raise ValueError('x' * 21_000_000)"
+DISPLAY_FLOOD = """handle = display('start', display_id=True)
+for _ in range(100):
+    handle.update('y' * 10**6)
+"""
+# Two ids that an older grader cleaned into the same folder name.
+TWIN_ID = "r\u00e9f"
+TWIN_LOOKALIKE = "r_f-" + __import__("hashlib").sha1(TWIN_ID.encode()).hexdigest()[:8]
+
+
 def cases() -> list[Case]:
     """Every case of the corpus."""
     return [
@@ -343,6 +404,29 @@ def cases() -> list[Case]:
         Case("non_utf8_content", _bytes(_latin1), FULL, words=("not valid UTF-8",)),
         Case("no_notebook", lambda folder, ctx: None, 0.0, {"test_line": "not_run"},
              ("no notebook found",)),
+        # Issue 9: owning the kernel, reaching other files, stalling or flooding the batch.
+        Case("escape_by_launcher", _with_context(_escape), FULL, words=("kernel died",),
+             sandbox_only=True),
+        Case("link_to_solution", _link_to(lambda ctx: ctx.root / "solutions" / MODULE /
+                                          f"{MODULE}.ipynb"),
+             0.0, {"test_line": "not_run"}, ("not a regular file",)),
+        Case("link_to_classmate", _link_to(lambda ctx: ctx.submissions / "good" / MODULE /
+                                           f"{MODULE}.ipynb"),
+             0.0, {"test_line": "not_run"}, ("not a regular file",)),
+        Case("linked_module_folder", _linked_folder, 0.0, {"test_line": "not_run"},
+             ("symbolic link",)),
+        Case("fifo_notebook", _fifo, 0.0, {"test_line": "not_run"}, ("not a regular file",)),
+        Case("nested_json", _bytes(_nested), 0.0, {"test_line": "unreadable"},
+             ("nested too deeply",)),
+        Case("huge_integer", _bytes(_huge_integer), 0.0, {"test_line": "unreadable"},
+             ("not valid notebook JSON",)),
+        Case("error_flood", _notebook(lambda nb: insert_after(nb, "relu", ERROR_FLOOD)), FULL,
+             words=("ValueError",)),
+        Case("display_flood", _notebook(lambda nb: insert_after(nb, "relu", DISPLAY_FLOOD)),
+             FULL, words=("printed more than 200,000 characters",)),
+        Case(TWIN_ID, _good, FULL),
+        Case(TWIN_LOOKALIKE, _notebook(lambda nb: with_answer(nb, "line", WRONG_LINE)),
+             FULL - 2, {"test_line": "failed"}),
     ]
 
 
