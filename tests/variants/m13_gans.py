@@ -60,6 +60,12 @@ def discriminator_loss(real_logits, fake_logits):
     bce = keras.losses.BinaryCrossentropy(from_logits=True)
     return bce(tf.zeros_like(real_logits), real_logits) + bce(tf.ones_like(fake_logits), fake_logits)
 '''),
+        ("computed in NumPy: right values, but GradientTape cannot differentiate it", '''
+def discriminator_loss(real_logits, fake_logits):
+    real = np.asarray(real_logits, dtype=float)
+    fake = np.asarray(fake_logits, dtype=float)
+    return np.mean(np.logaddexp(0.0, -real)) + np.mean(np.logaddexp(0.0, fake))
+'''),
         ("sums over the batch instead of averaging", '''
 def discriminator_loss(real_logits, fake_logits):
     bce = keras.losses.BinaryCrossentropy(from_logits=True, reduction="sum")
@@ -84,6 +90,10 @@ def generator_loss(fake_logits):
     bce = keras.losses.BinaryCrossentropy(from_logits=True)
     return -bce(tf.zeros_like(fake_logits), fake_logits)
 '''),
+        ("computed in NumPy: right values, but GradientTape cannot differentiate it", '''
+def generator_loss(fake_logits):
+    return float(np.mean(np.logaddexp(0.0, -np.asarray(fake_logits, dtype=float))))
+'''),
         ("labels the fakes 0, as the discriminator does", '''
 def generator_loss(fake_logits):
     bce = keras.losses.BinaryCrossentropy(from_logits=True)
@@ -92,10 +102,6 @@ def generator_loss(fake_logits):
         ("sums over the batch instead of averaging", '''
 def generator_loss(fake_logits):
     return tf.reduce_sum(tf.nn.softplus(-tf.cast(fake_logits, tf.float32)))
-'''),
-        ("computed in NumPy: right values, but GradientTape cannot differentiate it", '''
-def generator_loss(fake_logits):
-    return float(np.mean(np.logaddexp(0.0, -np.asarray(fake_logits, dtype=float))))
 '''),
     ],
     "build_generator": [
