@@ -193,12 +193,14 @@ def test_mixed_student_page_in_a_browser(mixed_feedback, browser):  # noqa: F811
     assert "<h1" not in text and "&lt;" not in text and "**and**" not in text
     assert "__dlcourse_test__" not in text and "absl" not in text
     source, _ = load_source(ROOT, "06_softmax")
-    for cell in source.cells:
-        if C.HIDDEN_BEGIN in cell.source:
-            hidden = cell.source.split(C.HIDDEN_BEGIN)[1].split(C.HIDDEN_END)[0]
-            for line in hidden.splitlines():
-                if len(line.strip()) > 25 and not line.strip().startswith("#"):
-                    assert line.strip() not in text, f"hidden test code shown: {line!r}"
+    visible = {line.strip() for cell in source.cells if cell.cell_type == "code"
+               for line in C.strip_hidden_tests(cell.source, None).splitlines()}
+    hidden_lines = [line.strip() for cell in source.cells if C.HIDDEN_BEGIN in cell.source
+                    for line in cell.source.split(C.HIDDEN_BEGIN)[1].split(C.HIDDEN_END)[0]
+                    .splitlines() if len(line.strip()) > 25 and line.strip() not in visible]
+    assert len(hidden_lines) > 10
+    for line in hidden_lines:
+        assert line not in text, f"hidden test code shown: {line!r}"
     for block in browser.find_elements(By.CSS_SELECTOR, ".test.pass"):
         assert not block.find_elements(By.CSS_SELECTOR, "pre.message, pre.warn")
     timed_out = browser.find_element(By.CSS_SELECTOR, "#ex-softmax_temperature .test.time")
