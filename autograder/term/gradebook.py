@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,7 +112,9 @@ def fill_gradebook(results: Path, course: Path, root: Path,
             try:
                 gb.find_submission(grade.assignment, grade.student_id)
             except MissingEntry:
-                gb.add_submission(grade.assignment, grade.student_id)
+                with warnings.catch_warnings():  # nbgrader's own SQLAlchemy autoflush notices
+                    warnings.simplefilter("ignore")
+                    gb.add_submission(grade.assignment, grade.student_id)
             ours = {c.grade_id: c for c in grade.cells}
             for cell in ours.values():
                 try:

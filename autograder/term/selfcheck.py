@@ -13,10 +13,6 @@ import tempfile
 from pathlib import Path
 
 from autograder.course import MODULE_PATTERN
-from autograder.grading.assemble import graded_cells
-from autograder.grading.execute import Limits, NotebookRunner
-from autograder.grading.reading import UnreadableNotebook, read_submission
-from autograder.grading.score import score_cells
 
 HIDDEN_NOTE = ("Only the visible tests ran here. Hidden tests (edge cases, other shapes, "
                "comparisons with Keras) run when your notebook is graded.")
@@ -32,7 +28,7 @@ def _module(notebook: Path, given: str | None) -> str:
                      "pass --module NN_name")
 
 
-def self_check(notebook: Path, limits: Limits | None = None) -> tuple[list, float, float]:
+def self_check(notebook: Path, limits=None) -> tuple[list, float, float]:
     """Runs a notebook's visible tests.
 
     Args:
@@ -43,6 +39,15 @@ def self_check(notebook: Path, limits: Limits | None = None) -> tuple[list, floa
     Returns:
         The grade of each visible test cell, the score and the points possible.
     """
+    try:  # the notebook runner needs Jupyter's client, which a plain student install lacks
+        from autograder.grading.assemble import graded_cells
+        from autograder.grading.execute import Limits, NotebookRunner
+        from autograder.grading.reading import UnreadableNotebook, read_submission
+        from autograder.grading.score import score_cells
+    except ImportError as error:
+        raise SystemExit(f"error: dlcourse check needs Jupyter's notebook tools ({error.name} "
+                         "is missing): pip install nbclient nbformat ipykernel. Or run each "
+                         "test cell in the notebook itself.") from None
     try:
         read = read_submission(notebook)
     except UnreadableNotebook as error:
@@ -55,6 +60,15 @@ def self_check(notebook: Path, limits: Limits | None = None) -> tuple[list, floa
     return cells, sum(c.score or 0.0 for c in cells), sum(c.max_score for c in cells)
 
 
+def _limits(args: argparse.Namespace):
+    try:
+        from autograder.grading.execute import Limits
+    except ImportError:
+        return None  # self_check says what is missing
+    timeout = getattr(args, "timeout", None)
+    return Limits(sandbox="off", **({"cell_timeout": timeout} if timeout else {}))
+
+
 def cmd_selfcheck(args: argparse.Namespace) -> int:
     """The student edition's ``dlcourse check``: visible tests, a score per exercise."""
     notebook = Path(args.notebook)
@@ -62,8 +76,7 @@ def cmd_selfcheck(args: argparse.Namespace) -> int:
         raise SystemExit(f"error: no such notebook: {notebook}")
     module = _module(notebook, getattr(args, "module", None))
     print(f"Checking {notebook} as module {module} (visible tests)...", flush=True)
-    limits = Limits(cell_timeout=getattr(args, "timeout", Limits().cell_timeout), sandbox="off")
-    cells, score, possible = self_check(notebook, limits)
+    cells, score, possible = self_check(notebook, _limits(args))
     per_function: dict[str, list[float]] = {}
     for cell in cells:
         got = per_function.setdefault(cell.function, [0.0, 0.0])

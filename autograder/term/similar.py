@@ -139,7 +139,7 @@ def _side_by_side(pair: Pair, prints: dict) -> str:
             f"excluded).</p>{''.join(sections)}</body></html>")
 
 
-_STYLE = ("body{font-family:sans-serif;margin:1.5em}.sbs{display:grid;grid-template-columns:1fr "
+_STYLE = ("body{font-family:sans-serif;margin:1.5em}.sbs>div{min-width:0}.sbs{display:grid;grid-template-columns:1fr "
           "1fr;gap:1em}pre{background:#f6f6f6;padding:.5em;overflow:auto;font-size:85%}"
           "mark{background:#ffd27a}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
           "padding:.2em .6em}tr.flagged{background:#fde2dd}")
