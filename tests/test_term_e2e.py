@@ -175,6 +175,12 @@ def test_a_whole_term(tmp_path, browser):  # noqa: F811
     assert ada["proof_nonlocality"]["message"] == ADA_COMMENT
     assert not [r for r in rows if r["status"] == "manual" and r["score"] == ""]
     assert ADA_COMMENT.split(";")[0] in (results / "feedback/ada/06_softmax.html").read_text()
+    # filling the gradebook again (after a regrade, say) keeps what formgrader holds
+    assert main(["gradebook", str(results), "--course", str(course)]) == 0
+    from autograder.term.manual import from_gradebook
+
+    kept = {(s.grade_id, s.score, s.comment) for s in from_gradebook(db_url)}
+    assert ("proof_nonlocality", 1.5, ADA_COMMENT) in kept and len(kept) == 3
 
     # 6. export
     for fmt in ("canvas", "moodle", "wide"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from autograder.grading.submission import load_source
 from autograder.submissions import write_submission
 from autograder.term.export import render, score_table
 from autograder.term.manual import ManualScoreError, ManualScore, merge_manual
-from autograder.term.records import record_path
+from autograder.term.records import load_records, record_path, save_records
 from autograder.term.report import build_report, message_group
 from autograder.term.roster import read_roster
 from tests.browser import browser, screenshot  # noqa: F401 - the fixture
@@ -86,6 +87,14 @@ def test_manual_csv_scores_and_comments_reach_grades_and_feedback(results, tmp_p
     assert "BEGIN HIDDEN TESTS" not in feedback
     before = (results / "grades.csv").read_bytes()
     assert main(["manual", str(results), "--csv", str(manual)]) == 0  # idempotent
+    assert (results / "grades.csv").read_bytes() == before
+    regraded = load_records(results)  # a regrade writes fresh records, written answers empty
+    for grade in regraded:
+        grade.cells = [dataclasses.replace(c, score=None, message="graded by the instructor")
+                       if c.manual else c for c in grade.cells]
+    save_records(results, regraded)
+    assert (results / "grades.csv").read_bytes() != before
+    assert main(["manual", str(results)]) == 0  # the kept scores are applied again
     assert (results / "grades.csv").read_bytes() == before
 
 

@@ -273,7 +273,8 @@ def _assign_modules(items: list[Item], root: Path, modules: list[str], given: st
         meta = module_of_notebook(item.path, module_ids)
         claimed = item.module or given or _module_from_name(item.path.name, modules)
         if meta and claimed and meta != claimed:
-            item.notes.append(f"submitted as {claimed} but the notebook is {meta}: placed as {meta}")
+            item.notes.append(f"submitted as {claimed} but the notebook is {meta}: "
+                              f"placed as {meta}")
         item.module = meta or claimed
         if item.module is None:
             item.reason = ("cannot tell which module this is (no readable module metadata and "

@@ -74,7 +74,7 @@ def cmd_gradebook(args: argparse.Namespace) -> int:
 def cmd_manual(args: argparse.Namespace) -> int:
     """Merges hand-given scores into grades.csv and the feedback."""
     from autograder.term.gradebook import db_url
-    from autograder.term.manual import from_gradebook, merge_manual, read_manual_csv
+    from autograder.term.manual import KEPT, from_gradebook, merge_manual, read_manual_csv
 
     root = find_course_root(args.root)
     scores = []
@@ -85,8 +85,9 @@ def cmd_manual(args: argparse.Namespace) -> int:
         scores += from_gradebook(db_url(course))
     if args.csv:
         scores += read_manual_csv(Path(args.csv))
-    if not (args.from_gradebook or args.csv):
-        raise ValueError("give --from-gradebook COURSE or --csv MANUAL.csv (or both)")
+    if not (args.from_gradebook or args.csv or (Path(args.results) / KEPT).is_file()):
+        raise ValueError("give --from-gradebook COURSE or --csv MANUAL.csv (or both); with "
+                         f"neither, the scores kept in RESULTS/{KEPT} are applied again")
     changed = merge_manual(Path(args.results), root, scores, feedback=not args.no_feedback)
     print(f"{len(scores)} hand-given score(s) read; {len(changed)} submission(s) updated in "
           f"{Path(args.results) / 'grades.csv'} and their feedback")

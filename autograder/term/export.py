@@ -65,7 +65,8 @@ def score_table(results: Path) -> Table:
         points[student][module] = None if pending.get((student, module)) else total
         possible[module] = max(possible.get(module, 0.0), maxima[(student, module)])
     warnings = [f"{s}/{m}: written answer(s) {', '.join(ids)} not graded yet; the cell is "
-                "left empty (run `dlcourse manual` first)" for (s, m), ids in sorted(pending.items())]
+                "left empty (run `dlcourse manual` first)"
+                for (s, m), ids in sorted(pending.items())]
     return Table(sorted(possible), dict(points), possible, warnings)
 
 

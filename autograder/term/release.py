@@ -28,7 +28,7 @@ from autograder.term.selfcheck import cmd_selfcheck as cmd_check  # noqa: E402,F
 
 '''
 
-_NO_TERM_COMMANDS = '''"""The student edition has no instructor commands (written by `dlcourse release`)."""
+_NO_TERM_COMMANDS = '''"""No instructor commands in the student edition (by `dlcourse release`)."""
 
 
 def add_term_commands(sub) -> None:

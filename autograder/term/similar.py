@@ -130,7 +130,8 @@ def _side_by_side(pair: Pair, prints: dict) -> str:
         score, shared = pair.modules[module]
         sections.append(f"<h2>{html.escape(module)}: {score:.0%} alike, {shared} tokens shared</h2>"
                         f"<div class=sbs><div><h3>{html.escape(pair.a)}</h3><pre>{left[0]}</pre>"
-                        f"</div><div><h3>{html.escape(pair.b)}</h3><pre>{right[0]}</pre></div></div>")
+                        f"</div><div><h3>{html.escape(pair.b)}</h3><pre>{right[0]}</pre>"
+                        "</div></div>")
     return ("<!doctype html><html lang=en><head><meta charset=utf-8><title>"
             f"{html.escape(pair.a)} and {html.escape(pair.b)}</title><style>{_STYLE}</style>"
             f"</head><body><p><a href=index.html>all pairs</a></p><h1>{html.escape(pair.a)} "
@@ -139,7 +140,8 @@ def _side_by_side(pair: Pair, prints: dict) -> str:
             f"excluded).</p>{''.join(sections)}</body></html>")
 
 
-_STYLE = ("body{font-family:sans-serif;margin:1.5em}.sbs>div{min-width:0}.sbs{display:grid;grid-template-columns:1fr "
+_STYLE = ("body{font-family:sans-serif;margin:1.5em}.sbs>div{min-width:0}"
+          ".sbs{display:grid;grid-template-columns:1fr "
           "1fr;gap:1em}pre{background:#f6f6f6;padding:.5em;overflow:auto;font-size:85%}"
           "mark{background:#ffd27a}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
           "padding:.2em .6em}tr.flagged{background:#fde2dd}")
