@@ -51,6 +51,19 @@ def test_moodle_zip_places_renamed_and_misplaced_notebooks_and_lists_the_rest(tm
                     "moodle/Zed Unknown_1299_assignsubmission_file_/06_softmax.ipynb"}
 
 
+def test_moodle_flat_download_without_folders(tmp_path, nbs):
+    download = tmp_path / "moodle"
+    download.mkdir()
+    (download / "Ivy Baker_1204_assignsubmission_file_01_neuron.ipynb").write_bytes(
+        nbs[("ivy", "01_neuron")])
+    (download / "Ivy Baker_1204_assignsubmission_onlinetext_onlinetext.html").write_text("<p>")
+    result = collect(download, tmp_path / "subs", ROOT, read_roster(ROSTER))
+    assert result.layout == "moodle"
+    assert [(s, m) for s, m, _ in result.placed] == [("ivy", "01_neuron")]
+    assert result.unplaced == [("Ivy Baker_1204_assignsubmission_onlinetext_onlinetext.html",
+                                "not a notebook")]
+
+
 def test_canvas_folder_matches_user_ids_and_notes_late_submissions(tmp_path, nbs):
     download = tmp_path / "canvas"
     download.mkdir()

@@ -174,3 +174,12 @@ def test_report_opens_in_chromium_with_figures_and_tables(results, browser):  # 
         "xpath", "following-sibling::table").text
     assert "fay" in below and "ada" not in below
     screenshot(browser, "term_report")
+
+
+def test_report_and_export_refuse_results_without_grades(tmp_path, capsys):
+    assert main(["report", str(tmp_path)]) == 2
+    assert "no grades.csv" in capsys.readouterr().err
+    (tmp_path / "grades.csv").write_text(
+        "student_id,assignment,grade_id,function,score,max_score,status,message\n")
+    assert main(["report", str(tmp_path)]) == 2
+    assert "has no rows" in capsys.readouterr().err

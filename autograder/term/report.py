@@ -58,6 +58,8 @@ def build_report(results: Path, threshold: float = 50.0, top: int = 3) -> Path:
     from matplotlib.ticker import MaxNLocator
 
     rows = read_grades_csv(results)
+    if not rows:
+        raise ValueError(f"{results / 'grades.csv'} has no rows: nothing to report on")
     modules = sorted({r["assignment"] for r in rows})
     per_sub: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
     for r in rows:
