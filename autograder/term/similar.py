@@ -86,8 +86,11 @@ def find_similar(submissions: Path, root: Path, modules: list[str] | None = None
         The pairs, most alike first; notes on skipped notebooks; and the per-module
         fingerprints (for the side-by-side pages).
     """
-    from copydetect import compare_files
-
+    try:
+        from copydetect import compare_files
+    except ImportError:
+        raise ValueError("dlcourse similar needs copydetect's fingerprints: "
+                         "pip install 'copydetect>=0.5'") from None
     if not submissions.is_dir():
         raise FileNotFoundError(f"submissions folder not found: {submissions}")
     modules = modules or [m for m in available_modules(root)
