@@ -12,6 +12,8 @@ import re
 import tomllib
 from pathlib import Path
 
+from autograder.errors import DlcourseError
+
 MODULES = (
     "01_neuron", "02_forward", "03_gradient_descent", "04_backprop", "05_sgd",
     "06_softmax", "07_keras", "08_training", "09_cnn", "10_rnn", "11_transformers",
@@ -21,7 +23,7 @@ MODULE_PATTERN = re.compile(r"^\d\d_[a-z0-9_]+$")
 DEFAULT_REPOSITORY = "https://github.com/dlcourse/dlcourse"
 
 
-class CourseNotFoundError(FileNotFoundError):
+class CourseNotFoundError(DlcourseError, FileNotFoundError):
     """The course repository (the folder holding ``solutions/``) could not be found."""
 
 

@@ -25,7 +25,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import nbformat
@@ -42,40 +42,67 @@ from autograder.grading.status import CellStatus
 SETUP_CODE = ("from autograder.determinism import configure_grading_process as _dl_configure\n"
               "_dl_configure({seed})\ndel _dl_configure\n"
               "from autograder.grading.guard import install as _dl_install\n"
-              "_dl_install()\ndel _dl_install")
+              "_dl_install()\ndel _dl_install\n{preload}")
+
+
+def _limit(default, flag: str | None, metavar: str | None, help_text: str):
+    """A :class:`Limits` field; ``flag`` names its option of ``dlcourse grade``/``check``."""
+    return field(default=default, metadata={"flag": flag, "metavar": metavar, "help": help_text})
 
 
 @dataclass
 class Limits:
-    """Limits applied while a submission runs.
+    """Limits applied while a submission runs: the one place they are defined.
 
-    Attributes:
-        cell_timeout: Seconds one cell may run.
-        notebook_timeout: Seconds the whole notebook may run, restarts included.
-        max_output_bytes: Output one cell may produce before the rest is dropped.
-        interrupt_grace: Seconds a kernel has to answer after an interrupt.
-        max_restarts: Kernel restarts allowed before the remaining cells are skipped.
-        seed: Seed for Python, NumPy and TensorFlow in the kernel.
-        memory_mb: Memory the kernel may allocate (``RLIMIT_DATA``, MiB; 0: no limit).
-        max_processes: Processes and threads in the sandbox (``RLIMIT_NPROC``; 0: no
-            limit). TensorFlow alone starts a few dozen threads per CPU core.
-        max_file_mb: Largest file the kernel may write (``RLIMIT_FSIZE``, MiB; 0: none).
-        max_notebook_output_bytes: Output kept for the whole notebook.
-        sandbox: ``auto`` (bubblewrap when available), ``require`` or ``off``.
+    Each field's metadata holds its command-line option and help text, from which
+    ``dlcourse grade`` and ``dlcourse check`` make their options (:func:`limit_options`).
+    A limit of 0 turns that limit off where the help says so.
     """
 
-    cell_timeout: float = 120.0
-    notebook_timeout: float = 900.0
-    max_output_bytes: int = 2_000_000
-    interrupt_grace: float = 10.0
-    max_restarts: int = 3
-    seed: int = 0
-    preload: tuple[str, ...] = ()
-    memory_mb: int = 4096
-    max_processes: int = 512
-    max_file_mb: int = 1024
-    max_notebook_output_bytes: int = 20_000_000
-    sandbox: str = "auto"
+    cell_timeout: float = _limit(120.0, "--timeout", "S", "seconds one cell may run")
+    notebook_timeout: float = _limit(900.0, "--notebook-timeout", "S",
+                                     "seconds one notebook may run, restarts included")
+    max_output_bytes: int = _limit(2_000_000, "--max-output", "CHARS",
+                                   "output one cell may print before it is stopped")
+    interrupt_grace: float = _limit(10.0, None, None,
+                                    "seconds a kernel has to answer after an interrupt")
+    max_restarts: int = _limit(3, None, None,
+                               "kernel restarts allowed before the other cells are skipped")
+    seed: int = _limit(0, None, None, "seed for Python, NumPy and TensorFlow in the kernel")
+    preload: tuple[str, ...] = _limit((), None, None,
+                                      "modules imported while the kernel starts, outside "
+                                      "the cells' time limits (TensorFlow, Keras)")
+    memory_mb: int = _limit(4096, "--memory", "MIB",
+                            "memory a kernel may allocate (RLIMIT_DATA), 0 for no limit")
+    max_processes: int = _limit(512, "--max-processes", "N",
+                                "processes and threads in the sandbox (TensorFlow alone "
+                                "starts a few dozen per CPU core)")
+    max_file_mb: int = _limit(1024, "--max-file", "MIB", "largest file a kernel may write")
+    max_notebook_output_bytes: int = _limit(20_000_000, None, None,
+                                            "output kept for the whole notebook")
+    sandbox: str = _limit("auto", "--sandbox", None,
+                          "run kernels in bubblewrap: auto (when installed), require or off")
+
+
+SANDBOX_MODES = ("auto", "require", "off")
+
+
+def limit_options() -> list[tuple[str, str, dict]]:
+    """``(flag, field name, argparse keywords)`` for every limit that is an option."""
+    defaults = Limits()
+    options = []
+    for spec in fields(Limits):
+        flag = spec.metadata.get("flag")
+        if not flag:
+            continue
+        default = getattr(defaults, spec.name)
+        keywords = {"default": default, "help": f"{spec.metadata['help']} (default %(default)s)"}
+        if spec.name == "sandbox":
+            keywords["choices"] = SANDBOX_MODES
+        else:
+            keywords.update(type=type(default), metavar=spec.metadata["metavar"])
+        options.append((flag, spec.name, keywords))
+    return options
 
 
 @dataclass
@@ -360,7 +387,9 @@ class NotebookRunner:
         self.client.start_new_kernel(env=self.env, cwd=self.workdir, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
         self.client.start_new_kernel_client()
-        preload = "".join(f"import {name}\n" for name in self.limits.preload)
+        # Imported under private names, so the student's namespace is as without preload.
+        preload = "".join(f"import {name} as _dl_preloaded\ndel _dl_preloaded\n"
+                          for name in self.limits.preload)
         setup = SETUP_CODE.format(seed=self.limits.seed, preload=preload)
         self._run_silently(nbformat.v4.new_code_cell(setup), max(self.limits.cell_timeout, 300))
         self.start_seconds += time.monotonic() - began

@@ -45,6 +45,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
+
+from autograder.errors import SandboxUnavailableError
 from autograder.grading import rlimits
 
 SANDBOX_UID = 1000
@@ -102,13 +105,14 @@ def use_sandbox(mode: str) -> bool:
         True to run kernels in bubblewrap.
 
     Raises:
-        RuntimeError: If ``mode`` is ``"require"`` and the sandbox is unavailable.
+        SandboxUnavailableError: If ``mode`` is ``"require"`` and the sandbox is unavailable.
     """
     if mode == "off":
         return False
     status = probe()
     if mode == "require" and not status.available:
-        raise RuntimeError(f"the sandbox is required but unavailable: {status.reason}")
+        raise SandboxUnavailableError(f"--sandbox require: student code must run in bubblewrap, "
+                                      f"but it is unavailable here: {status.reason}")
     return status.available
 
 
@@ -276,35 +280,6 @@ def kernel_environment(base: dict[str, str], workdir: Path) -> dict[str, str]:
             "LANG": keep.get("LANG", "C.UTF-8")}
 
 
-def _process_table() -> dict[int, tuple[int, str]]:
-    """pid -> (parent pid, state) for every process visible in ``/proc``."""
-    table = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as handle:
-                stat = handle.read().decode("ascii", "replace")
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[-1].split()
-        if len(fields) >= 2:
-            table[int(entry.name)] = (int(fields[1]), fields[0])
-    return table
-
-
-def _descendants(pid: int, table: dict[int, tuple[int, str]]) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for child, (parent, _) in table.items():
-        children.setdefault(parent, []).append(child)
-    found, queue = [], [pid]
-    while queue:
-        for child in children.get(queue.pop(), []):
-            found.append(child)
-            queue.append(child)
-    return found
-
-
 def kernel_pid(launcher: int | None) -> int | None:
     """The pid of the kernel process itself, below bubblewrap (or the launcher itself).
 
@@ -312,33 +287,19 @@ def kernel_pid(launcher: int | None) -> int | None:
         launcher: The pid of the launched kernel command.
 
     Returns:
-        The pid, or None where ``/proc`` can't tell.
+        The pid, or None where it can't be told.
     """
-    if launcher is None or not os.path.isdir("/proc/self"):
+    if launcher is None:
         return None
-    table = _process_table()
-    for pid in [launcher, *_descendants(launcher, table)]:
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as handle:
-                argv = handle.read().split(b"\0")
-        except OSError:
-            continue
-        if b"ipykernel_launcher" in argv and not argv[0].endswith((b"bwrap", b"setpriv")):
-            return pid
-    return None
-
-
-def _has_children(pid: int) -> bool:
-    """Whether ``pid`` has child processes (True when the kernel can't say: scan)."""
     try:
-        tasks = os.listdir(f"/proc/{pid}/task")
-        for task in tasks:
-            with open(f"/proc/{pid}/task/{task}/children", "rb") as handle:
-                if handle.read().strip():
-                    return True
-    except OSError:
-        return True
-    return False
+        process = psutil.Process(launcher)
+        for candidate in [process, *process.children(recursive=True)]:
+            argv = candidate.cmdline()
+            if "ipykernel_launcher" in argv and not argv[0].endswith(("bwrap", "setpriv")):
+                return candidate.pid
+    except psutil.Error:
+        pass
+    return None
 
 
 def stop_stray_processes(kernel: int | None, always: bool, threshold: int = 16) -> int:
@@ -351,24 +312,37 @@ def stop_stray_processes(kernel: int | None, always: bool, threshold: int = 16) 
         threshold: See ``always``.
 
     Returns:
-        The number of processes killed (0 on platforms without ``/proc``).
+        The number of processes killed.
     """
-    if kernel is None or not _has_children(kernel):
+    if kernel is None:
         return 0
-    table = _process_table()
-    strays = [p for p in _descendants(kernel, table) if table[p][1] != "Z"]
-    if not strays or (not always and len(strays) < threshold):
-        return 0
-    killed = set()
-    for _ in range(20):  # survivors may still be forking: repeat until none is left
-        for pid in strays:
+
+    def strays() -> list[psutil.Process]:
+        try:
+            children = psutil.Process(kernel).children(recursive=True)
+        except psutil.Error:
+            return []
+        alive = []
+        for child in children:
             try:
-                os.kill(pid, 9)
-                killed.add(pid)
-            except OSError:
+                if child.status() != psutil.STATUS_ZOMBIE:
+                    alive.append(child)
+            except psutil.Error:
                 pass
-        table = _process_table()
-        strays = [p for p in _descendants(kernel, table) if table[p][1] != "Z"]
-        if not strays:
+        return alive
+
+    left = strays()
+    if not left or (not always and len(left) < threshold):
+        return 0
+    killed: set[int] = set()
+    for _ in range(20):  # survivors may still be forking: repeat until none is left
+        for child in left:
+            try:
+                child.kill()
+                killed.add(child.pid)
+            except psutil.Error:
+                pass
+        left = strays()
+        if not left:
             break
     return len(killed)

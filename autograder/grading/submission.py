@@ -48,8 +48,22 @@ def load_source(root: Path, module: str) -> tuple[NotebookNode, list[GradedCellS
     return nbformat.from_dict(notebook), list(specs)
 
 
+@functools.lru_cache(maxsize=1)
+def grader_digest() -> str:
+    """A hash of the grader's own code, so a fixed grader regrades a resumed batch."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def fingerprint(notebook_path: Path | None, root: Path, module: str, limits: Limits) -> str:
     """A hash of everything a grade depends on, so a resumed batch regrades only changes.
+
+    That is the submitted file, the module's source notebook and the data files its
+    kernel gets, the limits, and the grader's own code.
 
     Args:
         notebook_path: The submitted file (None if there is none).
@@ -63,7 +77,14 @@ def fingerprint(notebook_path: Path | None, root: Path, module: str, limits: Lim
     digest = hashlib.sha256()
     for path in (notebook_path, solution_path(root, module)):
         digest.update(path.read_bytes() if path and path.is_file() else b"<none>")
+    data_dir = exercise_path(root, module).parent
+    if data_dir.is_dir():
+        for path in sorted(p for p in data_dir.rglob("*") if p.is_file()
+                           and p.suffix != ".ipynb" and not p.is_symlink()):
+            digest.update(str(path.relative_to(data_dir)).encode())
+            digest.update(path.read_bytes())
     digest.update(repr(limits).encode())
+    digest.update(grader_digest().encode())
     return digest.hexdigest()
 
 
