@@ -15,35 +15,20 @@ import sys
 import time
 from pathlib import Path
 
-from autograder.course import CourseNotFoundError, MODULE_PATTERN, find_course_root
-from autograder.grading.execute import Limits
+from autograder.course import MODULE_PATTERN, find_course_root
+from autograder.errors import DlcourseError
+from autograder.grading.execute import Limits, limit_options
 
 
 def _limits(args: argparse.Namespace) -> Limits:
-    return Limits(cell_timeout=args.timeout, notebook_timeout=args.notebook_timeout,
-                  max_output_bytes=args.max_output, memory_mb=args.memory,
-                  max_processes=args.max_processes, max_file_mb=args.max_file,
-                  sandbox=args.sandbox)
+    """The :class:`Limits` given by the limit options (defaults for the others)."""
+    return Limits(**{name: getattr(args, name) for _, name, _ in limit_options()})
 
 
 def _add_limit_options(parser: argparse.ArgumentParser) -> None:
-    defaults = Limits()
-    parser.add_argument("--timeout", type=float, default=defaults.cell_timeout, metavar="S",
-                        help="seconds one cell may run (default %(default)s)")
-    parser.add_argument("--notebook-timeout", type=float, default=defaults.notebook_timeout,
-                        metavar="S", help="seconds one notebook may run (default %(default)s)")
-    parser.add_argument("--max-output", type=int, default=defaults.max_output_bytes,
-                        metavar="CHARS", help="output kept per cell (default %(default)s)")
-    parser.add_argument("--memory", type=int, default=defaults.memory_mb, metavar="MIB",
-                        help="memory a kernel may allocate, 0 for no limit (default %(default)s)")
-    parser.add_argument("--max-processes", type=int, default=defaults.max_processes,
-                        metavar="N", help="processes and threads in the sandbox "
-                                          "(default %(default)s)")
-    parser.add_argument("--max-file", type=int, default=defaults.max_file_mb, metavar="MIB",
-                        help="largest file a kernel may write (default %(default)s)")
-    parser.add_argument("--sandbox", choices=("auto", "require", "off"),
-                        default=defaults.sandbox, help="run kernels in bubblewrap: auto (when "
-                                                       "installed), require or off (default %(default)s)")
+    """One option per limit that :class:`Limits` marks as one, with its help text."""
+    for flag, name, keywords in limit_options():
+        parser.add_argument(flag, dest=name, **keywords)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -185,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (CourseNotFoundError, FileNotFoundError, ValueError) as error:
+    except (DlcourseError, FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
