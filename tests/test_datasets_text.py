@@ -88,7 +88,9 @@ def test_order_task_deterministic_and_bag_of_words_useless():
         np.testing.assert_array_equal(u, v)
     x_train, x_test, y_train, y_test = load_order_task()
     assert x_train.shape == (2000, 12) and x_test.shape == (1000, 12)
-    counts = lambda x: np.stack([(x == t).sum(1) for t in range(12)], axis=1)
+    def counts(x):
+        return np.stack([(x == t).sum(1) for t in range(12)], axis=1)
+
     accuracy = LogisticRegression(max_iter=1000).fit(counts(x_train), y_train).score(counts(x_test), y_test)
     assert accuracy < 0.6
     with pytest.raises(ValueError):
