@@ -65,8 +65,12 @@ class SubmissionGrade:
 
     @property
     def max_score(self) -> float:
-        """Autograded points possible (written answers left out)."""
-        return sum(c.max_score for c in self.cells if not c.manual)
+        """Points possible so far: autograded cells, and written answers once scored.
+
+        A written answer not graded yet counts on neither side, so the total never goes
+        over 100 % and never counts an ungraded answer as lost.
+        """
+        return sum(c.max_score for c in self.cells if not c.manual or c.score is not None)
 
     def rows(self) -> list[dict]:
         """Rows for ``grades.csv``, one per graded cell."""

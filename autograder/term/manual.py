@@ -119,18 +119,6 @@ def _write_kept(results: Path, scores: dict[tuple[str, str, str], ManualScore]) 
     os.replace(tmp, path)
 
 
-class _WithWritten(SubmissionGrade):
-    """A submission whose total counts the written answers once a person scored them.
-
-    ``SubmissionGrade.max_score`` leaves written answers out (they have no score after
-    autograding); the feedback's total must count both sides alike.
-    """
-
-    @property
-    def max_score(self) -> float:
-        return sum(c.max_score for c in self.cells if not c.manual or c.score is not None)
-
-
 def _teacher_notes(grade: SubmissionGrade) -> list[str]:
     notes = []
     for cell in grade.cells:
@@ -158,8 +146,7 @@ def _refeedback(grade: SubmissionGrade, results: Path, root: Path) -> None:
         student = read_submission(path).notebook
     except UnreadableNotebook:
         student = nbformat.read(exercise_path(root, grade.assignment), as_version=4)
-    shown = _WithWritten(**{**dataclasses.asdict(grade), "cells": grade.cells,
-                            "notes": [*grade.notes, *_teacher_notes(grade)]})
+    shown = dataclasses.replace(grade, notes=[*grade.notes, *_teacher_notes(grade)])
     write_feedback(assemble(source, student).notebook, shown,
                    results / "feedback" / safe_name(grade.student_id) / f"{grade.assignment}.html")
 
