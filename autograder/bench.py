@@ -29,7 +29,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.course import available_modules, find_course_root, solution_path
-from autograder.grading.execute import Limits, NotebookRunner
+from autograder.grading.execute import PHASES, Limits, NotebookRunner
 
 NBGRADER_CONFIG = """c = get_config()
 c.CourseDirectory.root = {root!r}
@@ -65,18 +65,40 @@ def _uses_tensorflow(root: Path, module: str) -> bool:
     return "keras" in text or "tensorflow" in text
 
 
-def grade_ours(root: Path, submissions: Path, out: Path, workers: int, limits: Limits) -> float:
-    """Seconds this grader takes for the class with ``workers`` workers."""
+def grade_ours(root: Path, submissions: Path, out: Path, workers: int, limits: Limits
+               ) -> tuple[float, dict[str, float]]:
+    """Seconds this grader takes for the class with ``workers`` workers (feedback included).
+
+    Returns:
+        The wall time, and the mean seconds per submission of each phase
+        (:func:`phase_table` prints them).
+    """
     from autograder.grading.batch import grade_batch
 
     began = time.monotonic()
     result = grade_batch(submissions, out, root, workers=workers, limits=limits,
-                         feedback=False, force=True, progress=False)
+                         feedback=True, force=True, progress=False)
     seconds = time.monotonic() - began
     scores = [g.score for g in result.grades]
     print(f"  graded {len(scores)} submissions, mean score {sum(scores) / max(1, len(scores)):.1f}, "
           f"{result.grader_errors} grader error(s)", flush=True)
-    return seconds
+    phases: dict[str, float] = {}
+    for grade in result.grades:
+        for phase, spent in {**grade.phases, "total": grade.seconds}.items():
+            phases[phase] = phases.get(phase, 0.0) + spent / max(1, len(result.grades))
+    return seconds, phases
+
+
+def phase_table(phases: dict[str, float]) -> str:
+    """The seconds per submission of each phase, with its share of the total."""
+    total = phases.get("total", 0.0) or 1.0
+    known = ("read", *PHASES, "feedback")
+    rows = [(name, phases.get(name, 0.0)) for name in known]
+    rows.append(("other (scoring, clean-up)", total - sum(spent for _, spent in rows)))
+    lines = [f"  {'phase':<26} {'s/submission':>12} {'share':>6}"]
+    lines += [f"  {name:<26} {spent:12.2f} {100 * spent / total:5.0f}%" for name, spent in rows]
+    lines.append(f"  {'total':<26} {total:12.2f}")
+    return "\n".join(lines)
 
 
 def grade_nbgrader(root: Path, modules: list[str], submissions: Path, folder: Path,
@@ -147,9 +169,9 @@ def main(argv: list[str] | None = None) -> None:
               f"({tf_modules} of {len(modules)} module(s) import it)", flush=True)
 
         print("grading with 1 worker...", flush=True)
-        one = grade_ours(root, submissions, work / "out1", 1, limits)
+        one, phases = grade_ours(root, submissions, work / "out1", 1, limits)
         print(f"grading with {args.workers} workers...", flush=True)
-        many = grade_ours(root, submissions, work / "outN", args.workers, limits)
+        many, _ = grade_ours(root, submissions, work / "outN", args.workers, limits)
         plain = None
         if not args.no_nbgrader:
             print("grading with plain nbgrader autograde (sequential)...", flush=True)
@@ -162,10 +184,14 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  kernel starts: {100 * args.students * len(modules) * start / one:.0f}% and "
               f"TensorFlow imports: {100 * (fixed - args.students * len(modules) * start) / one:.0f}% "
               "of the 1-worker time")
+        print(f"  one student's whole course ({len(modules)} module(s)), 1 worker: "
+              f"{one / args.students:.1f} s")
         if plain is not None:
             print(f"  nbgrader : {plain / count:6.2f} s/submission, {60 * count / plain:7.1f} "
                   f"submissions/min; ours is {plain / one:.2f}x (1 worker) and "
                   f"{plain / many:.2f}x ({args.workers} workers) as fast")
+        print("\nwhere the time goes (1 worker, mean per submission)")
+        print(phase_table(phases))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

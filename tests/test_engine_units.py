@@ -121,3 +121,12 @@ def test_limits_make_the_command_line_options():
     from autograder.cli import _limits
 
     assert _limits(args) == Limits(cell_timeout=7.0, memory_mb=0)
+
+
+def test_bench_phase_table_accounts_for_the_whole_time():
+    from autograder.bench import phase_table
+
+    table = phase_table({"kernel start": 1.0, "imports": 6.0, "test cells": 2.0, "total": 10.0})
+    lines = {line.split("  ")[1].strip(): line for line in table.splitlines()[1:]}
+    assert "60%" in lines["imports"] and lines["restarts"].split()[-2] == "0.00"
+    assert lines["other (scoring, clean-up)"].split()[-2] == "1.00"  # 10 - 9 measured

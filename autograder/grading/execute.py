@@ -125,11 +125,17 @@ class CellRun:
     evalue: str = ""
 
 
+# The phases of a run, in the order they happen, as the benchmark prints them.
+PHASES = ("kernel start", "set-up", "imports", "student cells", "test cells", "restarts")
+
+
 @dataclass
 class NotebookRun:
     """The executed notebook, one :class:`CellRun` per cell, notes, and timings.
 
-    ``start_seconds`` is the time spent starting kernels (and their set-up code).
+    ``phases`` holds the seconds spent in each of :data:`PHASES`: starting the sandboxed
+    kernel, its set-up code, the preloaded imports, the student's cells, the test cells,
+    and restarts after a crash or a time-out (with the replay of earlier cells).
     """
 
     notebook: NotebookNode
@@ -137,7 +143,7 @@ class NotebookRun:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     kernel_restarts: int = 0
-    start_seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)
 
 
 # Collects the exit status of the kernel's killed children, which count against the
@@ -335,7 +341,7 @@ class NotebookRunner:
             max_output_bytes=limits.max_output_bytes,
             max_total_bytes=limits.max_notebook_output_bytes)
         self.restarts = 0
-        self.start_seconds = 0.0  # time spent starting kernels, for the benchmark
+        self.phases = dict.fromkeys(PHASES, 0.0)
         self._socket_dir: str | None = None
         self._kernel: tuple[int | None, int | None] | None = None  # (launcher, kernel) pids
         self._imports = guard.setup_imports(
@@ -378,6 +384,12 @@ class NotebookRunner:
         self.env = (sandbox.kernel_environment(self.base_env, Path(self.workdir))
                     if self.sandboxed else self.base_env)
 
+    def _timed(self, phase: str, began: float) -> float:
+        """Adds the time since ``began`` to ``phase``; returns the time now."""
+        now = time.monotonic()
+        self.phases[phase] += now - began
+        return now
+
     def _start(self) -> None:
         began = time.monotonic()
         self._new_scratch()
@@ -387,12 +399,17 @@ class NotebookRunner:
         self.client.start_new_kernel(env=self.env, cwd=self.workdir, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
         self.client.start_new_kernel_client()
-        # Imported under private names, so the student's namespace is as without preload.
-        preload = "".join(f"import {name} as _dl_preloaded\ndel _dl_preloaded\n"
-                          for name in self.limits.preload)
-        setup = SETUP_CODE.format(seed=self.limits.seed, preload=preload)
-        self._run_silently(nbformat.v4.new_code_cell(setup), max(self.limits.cell_timeout, 300))
-        self.start_seconds += time.monotonic() - began
+        began = self._timed("kernel start", began)
+        limit = max(self.limits.cell_timeout, 300)
+        self._run_silently(nbformat.v4.new_code_cell(
+            SETUP_CODE.format(seed=self.limits.seed, preload="")), limit)
+        began = self._timed("set-up", began)
+        if self.limits.preload:
+            # Imported under private names: the student's namespace is as without preload.
+            self._run_silently(nbformat.v4.new_code_cell("".join(
+                f"import {name} as _dl_preloaded\ndel _dl_preloaded\n"
+                for name in self.limits.preload)), limit)
+            self._timed("imports", began)
 
     def _stop(self) -> None:
         try:
@@ -470,6 +487,15 @@ class NotebookRunner:
 
     def _recover(self, history: list[int], deadline: float) -> bool:
         """Restarts the kernel and replays the cells in ``history``; False if it can't."""
+        began = time.monotonic()
+        phases = dict(self.phases)
+        try:
+            return self._restart_and_replay(history, deadline)
+        finally:  # a restart's kernel start, set-up and replay all count as "restarts"
+            self.phases = phases
+            self._timed("restarts", began)
+
+    def _restart_and_replay(self, history: list[int], deadline: float) -> bool:
         self._stop()
         if self.restarts >= self.limits.max_restarts:
             return False
@@ -523,6 +549,7 @@ class NotebookRunner:
                                if alive else "not run: the kernel could not be restarted")
                 continue
             began = time.monotonic()
+            restarts_before = self.phases["restarts"]
             budget = min(self.limits.cell_timeout, remaining)
             try:
                 self._execute(cell, index, budget)
@@ -567,6 +594,8 @@ class NotebookRunner:
                 else:
                     history.append(index)
             run.seconds = time.monotonic() - began
+            phase = "test cells" if C.is_autograded_test(cell) else "student cells"
+            self.phases[phase] += run.seconds - (self.phases["restarts"] - restarts_before)
             if alive and run.status != CellStatus.KERNEL_DIED:
                 self._stop_strays(index, run.status != CellStatus.OK, notes)
             if run.status in (CellStatus.TIMEOUT, CellStatus.KERNEL_DIED, CellStatus.OUTPUT_LIMIT):
@@ -578,4 +607,4 @@ class NotebookRunner:
             if folder:
                 shutil.rmtree(folder, ignore_errors=True)
         return NotebookRun(self.nb, runs, notes, time.monotonic() - start, self.restarts,
-                           self.start_seconds)
+                           dict(self.phases))

@@ -57,6 +57,7 @@ class SubmissionGrade:
     seconds: float = 0.0
     notebook_path: str = ""
     fingerprint: str = ""
+    phases: dict[str, float] = field(default_factory=dict)
 
     @property
     def score(self) -> float:

@@ -148,13 +148,17 @@ def grade_notebook(notebook_path: Path | None, module: str, student_id: str, roo
             notes.extend(read.notes)
             assembled = assemble(source, read.notebook)
             notes.extend(assembled.notes)
+            result.phases["read"] = time.monotonic() - began
             run = NotebookRunner(assembled.notebook, exercise_path(root, module).parent,
                                  with_preload(limits, source)).run()
             notes.extend(run.notes)
             notes.extend(_ungraded_errors(run))
             executed = run.notebook
             result.cells = score_cells(run, specs)
-    result.seconds = time.monotonic() - began
+            result.phases.update(run.phases)
     if feedback_path is not None:
+        rendering = time.monotonic()
         write_feedback(executed, result, feedback_path)
+        result.phases["feedback"] = time.monotonic() - rendering
+    result.seconds = time.monotonic() - began
     return result
