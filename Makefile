@@ -46,7 +46,8 @@ demo: build
 
 # JupyterLab on the loopback interface (a free port from 8888 up, a token in the printed
 # link). The environment's bin comes first on PATH for the server, its terminals and
-# kernels, so `dlcourse`, `nbgrader` and nbgrader's `alembic` resolve. nbgrader's exchange
+# kernels, so `dlcourse`, `nbgrader` and nbgrader's `alembic` resolve (terminals run a
+# plain interactive shell: a login shell would reset PATH from /etc/profile). nbgrader's exchange
 # (results/nbgrader-exchange, see nbgrader_config.py) gets the released exercises so the
 # Assignment List panel shows them. LAB_ARGS adds options (tests: --no-browser --port=N).
 EXCHANGE := results/nbgrader-exchange
@@ -59,6 +60,7 @@ lab-server:
 	@for module in exercises/*/; do name=$$(basename $$module); rm -rf $(EXCHANGE)/dlcourse/outbound/$$name; \
 	  cp -r $$module $(EXCHANGE)/dlcourse/outbound/$$name; done
 	PATH="$(abspath $(BIN)):$$PATH" exec $(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=. \
+	  --ServerApp.terminado_settings="shell_command=['$${SHELL:-/bin/bash}']" \
 	  $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_ARGS)
 
 bench: setup

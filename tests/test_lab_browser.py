@@ -66,6 +66,7 @@ def lab():
     log = WORK / "server.log"
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV",)}
     env["PATH"] = "/usr/local/bin:/usr/bin:/bin"  # make lab must put .venv/bin there itself
+    env["JUPYTERLAB_WORKSPACES_DIR"] = str(WORK / "workspaces")  # not the user's open tabs
     server = subprocess.Popen(
         ["make", "--no-print-directory", "lab-server",
          f"LAB_ARGS=--no-browser --port={port} --ServerApp.port_retries=0 "
@@ -99,6 +100,7 @@ def _click_menu(driver, menu: str, item: str) -> None:
 def test_lab_as_students_and_instructors_use_it(lab, browser):  # noqa: F811
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
 
     base, token, log = lab
     browser.set_window_size(1400, 1000)
@@ -106,16 +108,22 @@ def test_lab_as_students_and_instructors_use_it(lab, browser):  # noqa: F811
     _wait_until(lambda: browser.find_element(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell"), 120,
                 "the notebook")
 
-    # Run all cells: the first test's message is the readable one, without grader frames.
+    _wait_until(lambda: any("| Idle" in item.text for item in browser.find_elements(
+        By.CSS_SELECTOR, ".jp-StatusBar-TextItem")), 120, "the kernel to be ready")
+
+    # Run all cells (JupyterLab stops at the first error): the first test's message is the
+    # readable one, without the grader's frames.
     _click_menu(browser, "Run", "Run All Cells")
 
     def first_failure():
         for output in browser.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output"):
             if "CheckFailure" in output.text:
-                return output.text
+                return output
         return None
 
-    message = _wait_until(first_failure, 240, "the first test's message")
+    output = _wait_until(first_failure, 240, "the first test's message")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", output)
+    message = output.text
     assert "line(2.0, m=3.0, c=1.0): values differ" in message, message
     assert "expected: 7" in message and "got:      6" in message, message
     assert "checks.py" not in message, message
@@ -145,18 +153,29 @@ def test_lab_as_students_and_instructors_use_it(lab, browser):  # noqa: F811
         screenshot(browser, "lab_formgrader")
     assert "500 GET /formgrader/api" not in log.read_text()
 
-    # A terminal resolves `dlcourse`.
-    request = urllib.request.Request(f"{base}/api/terminals?token={token}", method="POST")
-    name = json.loads(urllib.request.urlopen(request, timeout=30).read())["name"]
-    browser.get(f"{base}/lab/terminals/{name}")
+    # A terminal, opened from the menu, resolves `dlcourse`.
+    browser.get(f"{base}/lab")
+    _wait_until(lambda: browser.find_element(By.CSS_SELECTOR, ".lm-MenuBar-item"), 120,
+                "JupyterLab")
+    browser.find_element(By.XPATH, "//li[contains(@class,'lm-MenuBar-item')]"
+                                   "[.//div[text()='File']]").click()
+    new = _wait_until(lambda: browser.find_element(
+        By.XPATH, "//li[contains(@class,'lm-Menu-item')][.//div[text()='New']]"), 10, "File > New")
+    ActionChains(browser).move_to_element(new).perform()
+    _wait_until(lambda: browser.find_element(
+        By.XPATH, "//li[contains(@class,'lm-Menu-item')][.//div[text()='Terminal']]"), 10,
+        "File > New > Terminal").click()
     terminal = _wait_until(lambda: browser.find_element(By.CSS_SELECTOR, ".jp-Terminal .xterm"),
                            60, "the terminal")
     time.sleep(2)  # the shell prints its prompt
-    ActionChains(browser).click(terminal).send_keys(
-        "command -v dlcourse > results/lab-test/terminal.txt && dlcourse --help "
-        ">> results/lab-test/terminal.txt\n").perform()
-    result = _wait_until(lambda: (WORK / "terminal.txt").read_text().count("usage:") and
-                         (WORK / "terminal.txt").read_text(), 60, "dlcourse in the terminal")
-    screenshot(browser, "lab_terminal")
+    terminal.click()
+    typed = browser.find_element(By.CSS_SELECTOR, ".jp-Terminal .xterm-helper-textarea")
+    typed.send_keys("command -v dlcourse | tee results/lab-test/terminal.txt && dlcourse --help "
+                    ">> results/lab-test/terminal.txt" + Keys.ENTER)
+    try:
+        result = _wait_until(lambda: "usage:" in (WORK / "terminal.txt").read_text() and
+                             (WORK / "terminal.txt").read_text(), 60, "dlcourse in the terminal")
+    finally:
+        screenshot(browser, "lab_terminal")
     assert result.splitlines()[0] == str(ROOT / ".venv" / "bin" / "dlcourse"), result
     assert "check" in result and "grade" in result
