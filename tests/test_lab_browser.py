@@ -153,10 +153,24 @@ def test_lab_as_students_and_instructors_use_it(lab, browser):  # noqa: F811
         screenshot(browser, "lab_formgrader")
     assert "500 GET /formgrader/api" not in log.read_text()
 
-    # A terminal, opened from the menu, resolves `dlcourse`.
+    # nbgrader's Assignment List: the course's exchange exists, the modules are released.
     browser.get(f"{base}/lab")
     _wait_until(lambda: browser.find_element(By.CSS_SELECTOR, ".lm-MenuBar-item"), 120,
                 "JupyterLab")
+    _click_menu(browser, "Nbgrader", "Assignment List")
+
+    def released():
+        text = browser.find_element(By.TAG_NAME, "body").text
+        return "Released assignments" in text and "01_neuron" in text and text
+
+    try:
+        panel = _wait_until(released, 60, "the Assignment List")
+    finally:
+        screenshot(browser, "lab_assignment_list")
+    assert "Error fetching courses" not in panel and "does not exist" not in panel, panel
+    assert all(m in panel for m in modules), panel
+
+    # A terminal, opened from the menu, resolves `dlcourse`.
     browser.find_element(By.XPATH, "//li[contains(@class,'lm-MenuBar-item')]"
                                    "[.//div[text()='File']]").click()
     new = _wait_until(lambda: browser.find_element(
