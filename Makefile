@@ -47,9 +47,10 @@ demo: build
 # JupyterLab on the loopback interface (a free port from 8888 up, a token in the printed
 # link). The environment's bin comes first on PATH for the server, its terminals and
 # kernels, so `dlcourse`, `nbgrader` and nbgrader's `alembic` resolve (terminals run a
-# plain interactive shell: a login shell would reset PATH from /etc/profile). nbgrader's exchange
-# (results/nbgrader-exchange, see nbgrader_config.py) gets the released exercises so the
-# Assignment List panel shows them. LAB_ARGS adds options (tests: --no-browser --port=N).
+# plain interactive shell: a login shell would reset PATH from /etc/profile). nbgrader's
+# exchange (results/nbgrader-exchange, see nbgrader_config.py) gets the released exercises
+# so the Assignment List panel shows them. LAB_ARGS adds options (tests: --no-browser
+# --port=N). `make lab-server` is the same without the `setup` step.
 EXCHANGE := results/nbgrader-exchange
 lab: setup
 	@$(MAKE) --no-print-directory lab-server
