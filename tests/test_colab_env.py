@@ -113,7 +113,8 @@ def test_exercise_runs_in_a_clean_student_environment(tmp_path):
     os.environ["JUPYTER_PATH"] = env["JUPYTER_PATH"]
     try:
         client = NotebookClient(notebook, kernel_name="dlcourse-colab", timeout=900,
-                                startup_timeout=180, resources={"metadata": {"path": str(tmp_path)}})
+                                startup_timeout=180,
+                                resources={"metadata": {"path": str(tmp_path)}})
         client.execute(env=env, cwd=str(tmp_path))
     finally:
         os.environ.pop("JUPYTER_PATH", None)

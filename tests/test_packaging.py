@@ -61,7 +61,8 @@ def test_student_dependencies_are_only_what_a_notebook_needs():
     names = {_name(r) for r in student_requirements()}
     assert {"keras", "numpy", "matplotlib", "scikit-learn"} <= names
     assert not names & set(GRADING_TOOLS), sorted(names & set(GRADING_TOOLS))
-    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
     instructor = {_name(r) for r in extras["instructor"]}
     assert {"jupyterlab", "nbgrader", "nbclient", "nbconvert", "distributed"} <= instructor
     setup = re.search(r'pip install --quiet -e "\.\[([^\]]+)\]"', (ROOT / "Makefile").read_text())
