@@ -5,6 +5,7 @@
 #   make build  - exercises/ from solutions/ (nbgrader generate_assignment)
 #   make lab    - JupyterLab 4 on the repository (with nbgrader's formgrader)
 #   make bench  - grading benchmark (a generated class; prints figures)
+#   make lint   - ruff (ruff.toml)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -14,7 +15,7 @@ TF_EXTRA ?= $(shell command -v nvidia-smi >/dev/null 2>&1 && echo gpu || echo cp
 PYTEST_WORKERS ?= auto
 STAMP := $(VENV)/.installed-$(TF_EXTRA)
 
-.PHONY: setup build test demo lab lab-server bench clean
+.PHONY: setup build test lint demo lab lab-server bench clean
 
 setup: $(STAMP)
 
@@ -38,6 +39,9 @@ build: setup
 
 test: setup
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
+lint: setup
+	$(BIN)/ruff check .
 
 demo: build
 	rm -rf results/demo

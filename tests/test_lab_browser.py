@@ -9,7 +9,6 @@ every module; type `dlcourse` in a terminal. The exercise is a copy under `resul
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import signal
@@ -17,7 +16,6 @@ import socket
 import subprocess
 import time
 import urllib.request
-from pathlib import Path
 
 import nbformat
 import pytest

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -92,7 +91,7 @@ def test_nbgrader_extension_installed_and_enabled():
     lab = subprocess.run([str(BIN / "jupyter"), "labextension", "list"], capture_output=True,
                          text=True, check=True)
     listing = lab.stdout + lab.stderr
-    line = next((l for l in listing.splitlines() if "@jupyter/nbgrader" in l), "")
+    line = next((row for row in listing.splitlines() if "@jupyter/nbgrader" in row), "")
     assert "enabled" in line and "OK" in line, f"nbgrader's lab extension: {line!r}\n{listing}"
     version = re.search(r"v(\d+)\.(\d+)\.(\d+)", line)
     assert version and tuple(map(int, version.groups())) >= (0, 9, 6), line
