@@ -1,6 +1,6 @@
 # One-command set-up and the course's workflows. Needs only Python 3.11+ and make.
 #   make demo   - environment, build the exercises, grade the bundled sample class
-#   make test   - the whole test suite
+#   make test   - ruff, then the whole test suite
 #   make setup  - just the environment (.venv), idempotent
 #   make build  - exercises/ from solutions/ (nbgrader generate_assignment)
 #   make lab    - JupyterLab 4 on the repository (with nbgrader's formgrader)
@@ -37,7 +37,7 @@ $(STAMP): pyproject.toml
 build: setup
 	$(BIN)/dlcourse build
 
-test: setup
+test: setup lint
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 lint: setup

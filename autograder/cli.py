@@ -17,7 +17,7 @@ from pathlib import Path
 
 from autograder.course import MODULE_PATTERN, find_course_root
 from autograder.errors import DlcourseError
-from autograder.grading.execute import Limits, limit_options
+from autograder.grading.limits import Limits, limit_options
 
 
 def _limits(args: argparse.Namespace) -> Limits:

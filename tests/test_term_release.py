@@ -59,7 +59,7 @@ def test_edition_has_every_notebook_pointing_at_the_class_repository(edition):
             setup = next(c for c in notebook.cells if "colab-setup" in c.metadata.get("tags", []))
             assert URL in setup.source, path
     readme = (edition / "README.md").read_text()
-    assert readme.count(f"colab.research.google.com/github/prof/dl-fall-2026/blob/main/") == \
+    assert readme.count("colab.research.google.com/github/prof/dl-fall-2026/blob/main/") == \
         2 * len(modules)
     assert "hidden tests" in readme.lower() and "solutions" not in readme
 

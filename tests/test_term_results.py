@@ -7,7 +7,6 @@ import dataclasses
 import io
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from autograder.cli import main

@@ -25,7 +25,7 @@ from typing import Callable, Iterable
 
 from autograder.course import available_modules
 from autograder.grading import sandbox
-from autograder.grading.execute import Limits
+from autograder.grading.limits import Limits
 from autograder.grading.reading import find_submitted_notebook
 from autograder.grading.score import CSV_COLUMNS, CellGrade, SubmissionGrade
 from autograder.grading.status import CellStatus

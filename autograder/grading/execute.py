@@ -25,7 +25,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -37,72 +37,13 @@ from nbformat import NotebookNode
 from autograder.determinism import GRADING_ENVIRONMENT
 from autograder.grading import cells as C
 from autograder.grading import guard, sandbox
+from autograder.grading.limits import Limits
 from autograder.grading.status import CellStatus
 
 SETUP_CODE = ("from autograder.determinism import configure_grading_process as _dl_configure\n"
               "_dl_configure({seed})\ndel _dl_configure\n"
               "from autograder.grading.guard import install as _dl_install\n"
               "_dl_install()\ndel _dl_install\n{preload}")
-
-
-def _limit(default, flag: str | None, metavar: str | None, help_text: str):
-    """A :class:`Limits` field; ``flag`` names its option of ``dlcourse grade``/``check``."""
-    return field(default=default, metadata={"flag": flag, "metavar": metavar, "help": help_text})
-
-
-@dataclass
-class Limits:
-    """Limits applied while a submission runs: the one place they are defined.
-
-    Each field's metadata holds its command-line option and help text, from which
-    ``dlcourse grade`` and ``dlcourse check`` make their options (:func:`limit_options`).
-    A limit of 0 turns that limit off where the help says so.
-    """
-
-    cell_timeout: float = _limit(120.0, "--timeout", "S", "seconds one cell may run")
-    notebook_timeout: float = _limit(900.0, "--notebook-timeout", "S",
-                                     "seconds one notebook may run, restarts included")
-    max_output_bytes: int = _limit(2_000_000, "--max-output", "CHARS",
-                                   "output one cell may print before it is stopped")
-    interrupt_grace: float = _limit(10.0, None, None,
-                                    "seconds a kernel has to answer after an interrupt")
-    max_restarts: int = _limit(3, None, None,
-                               "kernel restarts allowed before the other cells are skipped")
-    seed: int = _limit(0, None, None, "seed for Python, NumPy and TensorFlow in the kernel")
-    preload: tuple[str, ...] = _limit((), None, None,
-                                      "modules imported while the kernel starts, outside "
-                                      "the cells' time limits (TensorFlow, Keras)")
-    memory_mb: int = _limit(4096, "--memory", "MIB",
-                            "memory a kernel may allocate (RLIMIT_DATA), 0 for no limit")
-    max_processes: int = _limit(512, "--max-processes", "N",
-                                "processes and threads in the sandbox (TensorFlow alone "
-                                "starts a few dozen per CPU core)")
-    max_file_mb: int = _limit(1024, "--max-file", "MIB", "largest file a kernel may write")
-    max_notebook_output_bytes: int = _limit(20_000_000, None, None,
-                                            "output kept for the whole notebook")
-    sandbox: str = _limit("auto", "--sandbox", None,
-                          "run kernels in bubblewrap: auto (when installed), require or off")
-
-
-SANDBOX_MODES = ("auto", "require", "off")
-
-
-def limit_options() -> list[tuple[str, str, dict]]:
-    """``(flag, field name, argparse keywords)`` for every limit that is an option."""
-    defaults = Limits()
-    options = []
-    for spec in fields(Limits):
-        flag = spec.metadata.get("flag")
-        if not flag:
-            continue
-        default = getattr(defaults, spec.name)
-        keywords = {"default": default, "help": f"{spec.metadata['help']} (default %(default)s)"}
-        if spec.name == "sandbox":
-            keywords["choices"] = SANDBOX_MODES
-        else:
-            keywords.update(type=type(default), metavar=spec.metadata["metavar"])
-        options.append((flag, spec.name, keywords))
-    return options
 
 
 @dataclass
