@@ -119,6 +119,15 @@ def test_written_answer_shown_escaped_with_its_status():
     assert '<span class="badge manual">written</span>' in written
 
 
+def test_written_answer_graded_by_the_teacher_shows_score_and_comment():
+    notebook, result = _small_case()
+    result.cells[2].score, result.cells[2].message = 1.5, "Good, but say why a_j < 1 & > 0."
+    page = render_page(notebook, result)
+    assert "1.5 / 2" in page and "Your teacher gave 1.5 / 2 points" in page
+    assert "Good, but say why a_j &lt; 1 &amp; &gt; 0." in page  # the comment, escaped
+    assert "2.5 / 5" in page  # 1 + 0 + 1.5: the graded answer counts on both sides
+
+
 def test_noise_filter_keeps_real_messages():
     assert clean_stream(TF_NOISE + "my own warning\n") == "my own warning"
     code, hidden = visible_test_code("x = 1\n### BEGIN HIDDEN TESTS\ny = 2\n### END HIDDEN TESTS")

@@ -32,7 +32,7 @@ from nbformat import NotebookNode
 
 from autograder.grading import cells as C
 from autograder.grading.guard import ENTRY
-from autograder.grading.score import CellGrade, SubmissionGrade
+from autograder.grading.score import MANUAL_PLACEHOLDER, CellGrade, SubmissionGrade
 
 MAX_TEXT_CHARS = 20_000  # per markdown cell, code cell or output shown
 MAX_FORMULAS = 300  # pre-rendered per page; later ones are shown as text
@@ -43,10 +43,10 @@ TEXT_STUB = "YOUR ANSWER HERE"
 STATUS_WORDS = {"passed": "passed", "failed": "failed", "error": "error",
                 "timeout": "timed out", "kernel_died": "kernel died", "not_run": "not run",
                 "unreadable": "unreadable", "output_limit": "output limit",
-                "manual": "written", "unanswered": "not answered"}
+                "manual": "written", "unanswered": "not answered", "graded": "graded"}
 _BADGE_CLASS = {"passed": "pass", "failed": "fail", "error": "fail", "timeout": "time",
                 "kernel_died": "fail", "output_limit": "fail", "unreadable": "fail",
-                "not_run": "none", "manual": "manual", "unanswered": "none"}
+                "not_run": "none", "manual": "manual", "unanswered": "none", "graded": "manual"}
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 # Lines of C-level logs and library notices that say nothing about the student's code.
@@ -260,6 +260,16 @@ def _function_status(grades: list[CellGrade]) -> str:
     return "failed"
 
 
+def _teacher_scored(grades: list[CellGrade]) -> bool:
+    """A written answer to which the teacher has given a score."""
+    return all(g.manual and g.score is not None for g in grades)
+
+
+def _teacher_comment(grades: list[CellGrade]) -> str:
+    """What the teacher wrote beside the score (empty when nothing)."""
+    return "\n".join(g.message for g in grades if g.message and g.message != MANUAL_PLACEHOLDER)
+
+
 def _answered(cell: NotebookNode | None) -> bool:
     text = _source(cell).strip() if cell is not None else ""
     return bool(text) and text != TEXT_STUB and not text.startswith("(answer missing")
@@ -285,7 +295,9 @@ def _summary(result: SubmissionGrade, groups: dict[str, list[CellGrade]],
         if manual and not _answered(answers.get(function)):
             status = "unanswered"
         possible = sum(g.max_score for g in grades)
-        points = (f"– / {possible:g}" if manual else
+        if manual and _teacher_scored(grades):
+            status = "graded"
+        points = (f"– / {possible:g}" if manual and status != "graded" else
                   f"{sum(g.score or 0.0 for g in grades):g} / {possible:g}")
         rows.append(f'<tr><td><a href="#ex-{_esc(function)}"><code>{_esc(function)}</code>'
                     f'</a></td><td class="num">{points}</td><td>{_badge(status)}</td></tr>')
@@ -379,6 +391,8 @@ def render_page(notebook: NotebookNode, result: SubmissionGrade,
         status = _function_status(grades)
         if manual and not _answered(answer):
             status = "unanswered"
+        elif manual and _teacher_scored(grades):
+            status = "graded"
         text = _exercise_text(cells, by_id[function]) if function in by_id else ""
         title = "Written answer" if manual else "Exercise"
         body = [f'<section class="exercise" id="ex-{_esc(function)}">'
@@ -390,6 +404,13 @@ def render_page(notebook: NotebookNode, result: SubmissionGrade,
         if not manual:
             body += [_test_block(g, cells[by_id[g.grade_id]] if g.grade_id in by_id else None)
                      for g in grades]
+        elif status == "graded":
+            score = sum(g.score or 0.0 for g in grades)
+            comment = _teacher_comment(grades)
+            body.append(f'<p class="manual-note">Your teacher gave {score:g} / '
+                        f'{sum(g.max_score for g in grades):g} points'
+                        + (f':</p><blockquote class="comment">{_esc(comment)}</blockquote>'
+                           if comment else ".</p>"))
         else:
             body.append('<p class="manual-note">'
                         + ("Your teacher grades this answer ("
@@ -448,6 +469,7 @@ section.exercise{border-top:2px solid #d0d7de;padding:16px 0}
 .missing{color:#cf222e}.notes{background:#fff8e6;padding:4px 12px;border-radius:4px}
 details.task{background:#f6f8fa;padding:4px 12px;border-radius:4px;margin:6px 0}
 .answer.written{border:1px solid #d0d7de;padding:4px 12px;border-radius:4px}
+blockquote.comment{border-left:4px solid #0969da;margin:4px 0;padding:4px 12px;white-space:pre-wrap}
 img.math{vertical-align:middle;max-width:100%}img.math.display{display:block;margin:8px auto}
 span.math.tex{font-family:"DejaVu Serif",Georgia,serif;font-style:italic}
 img.plot{max-width:100%}

@@ -15,6 +15,7 @@ from autograder.grading.assemble import GradedCellSpec
 from autograder.grading.execute import NotebookRun
 from autograder.grading.status import CHECK_FAILURES, CellStatus
 
+MANUAL_PLACEHOLDER = "graded by the instructor"  # a written answer's message until graded
 CSV_COLUMNS = ("student_id", "assignment", "grade_id", "function", "score", "max_score",
                "status", "message")
 
@@ -122,7 +123,7 @@ def score_cells(run: NotebookRun, specs: list[GradedCellSpec]) -> list[CellGrade
         i = index_of.get(spec.grade_id)
         if spec.manual:
             grades.append(CellGrade(spec.grade_id, spec.function, None, spec.max_score,
-                                    CellStatus.MANUAL, "graded by the instructor", manual=True))
+                                    CellStatus.MANUAL, MANUAL_PLACEHOLDER, manual=True))
             continue
         cell_run = run.cells[i] if i is not None else None
         if cell_run is None:

@@ -22,7 +22,7 @@ from autograder.grading.assemble import assemble
 from autograder.grading.batch import safe_name
 from autograder.grading.feedback import write_feedback
 from autograder.grading.reading import UnreadableNotebook, read_submission
-from autograder.grading.score import SubmissionGrade
+from autograder.grading.score import MANUAL_PLACEHOLDER, SubmissionGrade
 from autograder.grading.submission import load_source
 from autograder.term.records import load_records, save_records
 
@@ -123,7 +123,7 @@ def _teacher_notes(grade: SubmissionGrade) -> list[str]:
     notes = []
     for cell in grade.cells:
         if cell.manual and cell.score is not None:
-            comment = "" if cell.message == "graded by the instructor" else f": {cell.message}"
+            comment = "" if cell.message == MANUAL_PLACEHOLDER else f": {cell.message}"
             notes.append(f"Your teacher on {cell.grade_id}: {cell.score:g} / "
                          f"{cell.max_score:g}{comment}")
         elif not cell.manual and cell.message.startswith(_OVERRIDE):
@@ -194,7 +194,7 @@ def merge_manual(results: Path, root: Path, scores: list[ManualScore],
         for cell in grade.cells:
             if cell.grade_id == gid:
                 if cell.manual:
-                    message = s.comment or "graded by the instructor"
+                    message = s.comment or MANUAL_PLACEHOLDER
                 else:
                     before = cell.message
                     if before.startswith(_OVERRIDE):  # merged before: keep the grader's text
