@@ -262,12 +262,11 @@ def stage_sources(root: Path, srcdir: Path) -> list[str]:
     return modules
 
 
-def build_site(root: Path | None = None, *, jobs: int = 1, quiet: bool = True) -> SiteBuild:
+def build_site(root: Path | None = None, *, quiet: bool = True) -> SiteBuild:
     """Builds the course site (executing only the lectures whose code changed).
 
     Args:
         root: The course repository; found from the working directory when None.
-        jobs: Sphinx's parallel jobs (``-j``); lectures then execute side by side.
         quiet: Capture Sphinx's output into ``SiteBuild.log`` instead of printing it.
 
     Returns:
@@ -281,18 +280,20 @@ def build_site(root: Path | None = None, *, jobs: int = 1, quiet: bool = True) -
     with open(build / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            return _build_locked(root, build, jobs, quiet)
+            return _build_locked(root, build, quiet)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _build_locked(root: Path, build: Path, jobs: int, quiet: bool) -> SiteBuild:
+def _build_locked(root: Path, build: Path, quiet: bool) -> SiteBuild:
+    # Lectures execute one after the other (no -j): their run times are then comparable
+    # with the budgets of tests/test_notebooks.py.
     srcdir, html = build / "src", build / "html"
     stage_sources(root, srcdir)
     report = build / "execution.json"
     report.unlink(missing_ok=True)
     command = [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(root / SITE_DIR),
-               "-d", str(build / "doctrees"), "-j", str(jobs), "--keep-going",
+               "-d", str(build / "doctrees"), "--keep-going",
                str(srcdir), str(html)]
     began = time.monotonic()
     env = {"DLCOURSE_ROOT": str(root)}
@@ -313,15 +314,13 @@ def _build_locked(root: Path, build: Path, jobs: int, quiet: bool) -> SiteBuild:
 def main(argv: list[str] | None = None) -> int:
     """``python -m autograder.site``: builds the site and prints each lecture's time."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", "-j", type=int, default=1,
-                        help="lectures executed side by side (default 1)")
     parser.add_argument("--clean", action="store_true",
                         help="delete the site and its execution cache first")
     args = parser.parse_args(argv)
     root = find_course_root()
     if args.clean:
         shutil.rmtree(root / BUILD_DIR, ignore_errors=True)
-    result = build_site(root, jobs=args.jobs, quiet=False)
+    result = build_site(root, quiet=False)
     for module, data in result.execution.items():
         state = "ok" if data.get("succeeded") else f"FAILED ({data.get('error')})"
         origin = "from the cache" if data.get("cached") else "ran now"
