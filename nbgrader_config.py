@@ -12,6 +12,8 @@ List panel looks for released assignments, is a folder of the course workspace
 
 import os
 
+from autograder.markers import nbgrader_settings
+
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 ROOT = os.path.dirname(os.path.abspath(__file__))
 
@@ -19,9 +21,6 @@ c.CourseDirectory.root = ROOT
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
 c.CourseDirectory.course_id = "dlcourse"
-c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
-c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
-c.ClearHiddenTests.begin_test_delimeter = "BEGIN HIDDEN TESTS"
-c.ClearHiddenTests.end_test_delimeter = "END HIDDEN TESTS"
+nbgrader_settings(c)  # stubs and region markers: autograder/markers.py
 c.Exchange.root = os.path.join(ROOT, "results", "nbgrader-exchange")
 c.Exchange.path_includes_course = False

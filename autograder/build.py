@@ -16,6 +16,7 @@ import nbformat
 from traitlets.config import Config
 
 from autograder.colab import sync_readme, sync_setup_cell
+from autograder.markers import nbgrader_settings
 from autograder.course import (MODULES, available_modules, lecture_path,
                                solution_path)
 
@@ -31,8 +32,7 @@ def _nbgrader_config(root: Path, release: Path) -> Config:
     config.GenerateAssignment.no_database = True
     config.SaveCells.enabled = False
     config.BaseConverter.force = True
-    config.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
-    config.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+    nbgrader_settings(config)
     config.Exchange.assignment_dir = str(root)
     return config
 

@@ -32,11 +32,10 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from autograder.course import MODULE_PATTERN, MODULES
+from autograder.markers import SOLUTION_BEGIN, SOLUTION_END, TEXT_STUB
 
 __all__ = ["check", "format_report", "SelfCheck", "TestResult"]
 
-HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
-HIDDEN_END = "### END HIDDEN TESTS"
 
 
 @dataclass
@@ -325,7 +324,6 @@ def check(*functions: str, module: str | None = None, timeout: float = 120.0) ->
     return result
 
 
-TEXT_STUB = "YOUR ANSWER HERE"
 
 
 def model_answers(notebook: Path, root: Path, module: str) -> list[tuple[str, str]]:
@@ -354,6 +352,6 @@ def model_answers(notebook: Path, root: Path, module: str) -> list[tuple[str, st
         meta = _meta(cell)
         if meta.get("solution") and meta.get("grade") and meta.get("grade_id") in filled:
             lines = [line for line in cell.get("source", "").splitlines()
-                     if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")]
+                     if line.strip() not in (SOLUTION_BEGIN, SOLUTION_END)]
             answers.append((meta["grade_id"], "\n".join(lines).strip()))
     return answers

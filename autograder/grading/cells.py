@@ -6,8 +6,7 @@ import re
 
 from nbformat import NotebookNode
 
-HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
-HIDDEN_END = "### END HIDDEN TESTS"
+from autograder.markers import HIDDEN_BEGIN, HIDDEN_END  # noqa: F401 - re-exported
 _TEST_ID = re.compile(r"^test_(?P<function>.+?)(?:__(?P<suffix>.+))?$")
 
 

@@ -33,12 +33,12 @@ from nbformat import NotebookNode
 from autograder.grading import cells as C
 from autograder.grading.guard import ENTRY
 from autograder.grading.score import MANUAL_PLACEHOLDER, CellGrade, SubmissionGrade
+from autograder.markers import TEXT_STUB
 
 MAX_TEXT_CHARS = 20_000  # per markdown cell, code cell or output shown
 MAX_FORMULAS = 300  # pre-rendered per page; later ones are shown as text
 MAX_FORMULA_CHARS = 400
 RENDER_SECONDS = 5.0  # past this, markdown and formulas are shown as plain text
-TEXT_STUB = "YOUR ANSWER HERE"
 
 STATUS_WORDS = {"passed": "passed", "failed": "failed", "error": "error",
                 "timeout": "timed out", "kernel_died": "kernel died", "not_run": "not run",
