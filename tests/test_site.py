@@ -153,6 +153,16 @@ def test_no_page_loads_anything_from_outside():
     assert not offenders, f"pages that need the network: {offenders}"
 
 
+@pytest.mark.notebooks
+@pytest.mark.xdist_group("site")
+def test_each_lecture_page_opens_its_notebook_in_colab():
+    site = built_site()
+    for module in lecture_modules(ROOT):
+        page = (site.html / f"{module}.html").read_text()
+        links = set(re.findall(r'https://colab\.research\.google\.com/github/[^"]+', page))
+        assert links == {colab_url(ROOT, f"course/{module}.ipynb")}, (module, links)
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
