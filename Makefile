@@ -6,6 +6,7 @@
 #   make lab    - JupyterLab 4 on the repository (with nbgrader's formgrader)
 #   make bench  - grading benchmark (a generated class; prints figures)
 #   make lint   - ruff (ruff.toml)
+#   make site   - the course site in book/_build/html (lectures executed offline, cached)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -15,7 +16,7 @@ TF_EXTRA ?= $(shell command -v nvidia-smi >/dev/null 2>&1 && echo gpu || echo cp
 PYTEST_WORKERS ?= auto
 STAMP := $(VENV)/.installed-$(TF_EXTRA)
 
-.PHONY: setup build test lint demo lab lab-server bench clean
+.PHONY: setup build test lint demo lab lab-server bench site clean
 
 setup: $(STAMP)
 
@@ -70,6 +71,12 @@ lab-server:
 
 bench: setup
 	$(BIN)/python -m autograder.bench $(BENCH_ARGS)
+
+# The course site: every lecture executed (cached in book/_build/.jupyter_cache, so a rebuild
+# runs only what changed) and rendered with its figures and formulas. `make clean` keeps the
+# cache; `$(BIN)/python -m autograder.site --clean` rebuilds from nothing.
+site: setup
+	$(BIN)/python -m autograder.site
 
 clean:
 	rm -rf results bench_out .pytest_cache
