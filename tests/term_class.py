@@ -14,14 +14,6 @@ from pathlib import Path
 from autograder.submissions import make_submission
 from tests.variants import m01_neuron as V01, m06_softmax as V06
 
-PROOFS = {
-    "proof_monotonicity": "Differentiating a_j = e^{z_j} / sum_k e^{z_k}: for k = j the "
-                          "derivative is a_j (1 - a_j) > 0, for k != j it is -a_j a_k < 0.",
-    "proof_nonlocality": "Every a_j has the sum of all e^{z_k} in its denominator, so "
-                         "changing any z_k changes every activation.",
-    "proof_inversion": "From a_j = e^{z_j} / S we get z_j = ln a_j + ln S, and ln S is the "
-                       "same constant C for every j.",
-}
 
 HAL_01 = {
     "line": '''
@@ -169,7 +161,7 @@ def near_copy(code: str) -> str:
 
 def answers() -> dict[str, dict[str, dict[str, str]]]:
     """``{student: {module: {grade_id: source}}}`` for the term's class."""
-    ada01, ada06 = dict(V01.CORRECT), {**V06.CORRECT, **PROOFS}
+    ada01, ada06 = dict(V01.CORRECT), {**V06.CORRECT, **V06.PROOFS}
     return {
         "ada": {"01_neuron": ada01, "06_softmax": ada06},
         "fay": {"01_neuron": {k: near_copy(v) for k, v in ada01.items()},

@@ -63,8 +63,17 @@ def _nbgrader(course: Path, *args: str) -> None:
         raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{done.stderr[-2000:]}")
 
 
-def _autograded_notebook(grade: SubmissionGrade, root: Path) -> nbformat.NotebookNode:
-    """The student's answers in the instructor's notebook (what formgrader shows)."""
+def autograded_notebook(grade: SubmissionGrade, root: Path) -> nbformat.NotebookNode:
+    """The student's answers in the instructor's notebook (what formgrader and the
+    re-rendered feedback show); the released exercise where the file is gone or unreadable.
+
+    Args:
+        grade: The submission's record.
+        root: The course repository.
+
+    Returns:
+        The assembled notebook, without outputs.
+    """
     source, _ = load_source(root, grade.assignment)
     path = Path(grade.notebook_path) if grade.notebook_path else None
     try:
@@ -130,7 +139,7 @@ def fill_gradebook(results: Path, course: Path, root: Path,
             gb.db.commit()
             folder = course / "autograded" / grade.student_id / grade.assignment
             folder.mkdir(parents=True, exist_ok=True)
-            nbformat.write(_autograded_notebook(grade, root), folder / f"{grade.assignment}.ipynb")
+            nbformat.write(autograded_notebook(grade, root), folder / f"{grade.assignment}.ipynb")
             submitted = course / "submitted" / grade.student_id / grade.assignment
             submitted.mkdir(parents=True, exist_ok=True)
             shutil.copy(folder / f"{grade.assignment}.ipynb", submitted)

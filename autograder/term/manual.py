@@ -15,15 +15,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
 
-from autograder.course import exercise_path
-from autograder.grading.assemble import assemble
 from autograder.grading.batch import safe_name
 from autograder.grading.feedback import write_feedback
-from autograder.grading.reading import UnreadableNotebook, read_submission
 from autograder.grading.score import MANUAL_PLACEHOLDER, SubmissionGrade
-from autograder.grading.submission import load_source
+from autograder.term.gradebook import autograded_notebook
 from autograder.term.records import load_records, save_records
 
 MANUAL_COLUMNS = ("student_id", "assignment", "grade_id", "score", "comment")
@@ -138,16 +134,8 @@ def _refeedback(grade: SubmissionGrade, results: Path, root: Path) -> None:
     The teacher's scores and comments are also listed among the notes at the top, which
     every version of the feedback page shows.
     """
-    source, _ = load_source(root, grade.assignment)
-    path = Path(grade.notebook_path) if grade.notebook_path else None
-    try:
-        if path is None or not path.is_file():
-            raise UnreadableNotebook("no notebook")
-        student = read_submission(path).notebook
-    except UnreadableNotebook:
-        student = nbformat.read(exercise_path(root, grade.assignment), as_version=4)
     shown = dataclasses.replace(grade, notes=[*grade.notes, *_teacher_notes(grade)])
-    write_feedback(assemble(source, student).notebook, shown,
+    write_feedback(autograded_notebook(grade, root), shown,
                    results / "feedback" / safe_name(grade.student_id) / f"{grade.assignment}.html")
 
 

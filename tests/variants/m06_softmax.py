@@ -68,6 +68,17 @@ def softmax_cross_entropy_grad(z, y_onehot):
 }
 
 # At least two real student mistakes for every graded function: grade_id -> [(label, source)].
+# Short written answers a student might give (the sample class and the term's tests).
+PROOFS = {
+    "proof_monotonicity": "Differentiating a_j = e^{z_j} / sum_k e^{z_k}: for k = j the "
+                          "derivative is a_j (1 - a_j) > 0, for k != j it is -a_j a_k < 0.",
+    "proof_nonlocality": "Every a_j has the sum of all e^{z_k} in its denominator, so "
+                         "changing any z_k changes every activation.",
+    "proof_inversion": "From a_j = e^{z_j} / S we get z_j = ln a_j + ln S, and ln S is the "
+                       "same constant C for every j.",
+}
+
+
 WRONG = {
     "sigmoid_sum_counterexample": [
         ("zeros: 0.5 + 0.5 is exactly 1", '''
