@@ -47,7 +47,8 @@ def new_driver(width: int = 1280, height: int = 1600):
         height: Window height in pixels.
 
     Returns:
-        A ``selenium.webdriver.Chrome``; the caller quits it.
+        A ``selenium.webdriver.Chrome``; the caller quits it and removes its
+        ``profile_dir``.
     """
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -57,8 +58,11 @@ def new_driver(width: int = 1280, height: int = 1600):
     for flag in FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--window-size={width},{height}")
-    options.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}")
-    return webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    profile = tempfile.mkdtemp(prefix="chromium-")
+    options.add_argument(f"--user-data-dir={profile}")
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.profile_dir = profile  # removed by the fixture after quit()
+    return driver
 
 
 def screenshot(driver, name: str) -> Path:
@@ -82,3 +86,4 @@ def browser():
         yield driver
     finally:
         driver.quit()
+        shutil.rmtree(driver.profile_dir, ignore_errors=True)
