@@ -502,9 +502,14 @@ class NotebookRunner:
                                                self.limits.max_notebook_output_bytes, False)
                 self._run_silently(nbformat.v4.new_code_cell("pass"), self.limits.interrupt_grace)
             except CellTimeoutError:
-                run.status = CellStatus.TIMEOUT
-                run.message = (f"the cell ran for more than {budget:.0f} s and was stopped "
-                               "(an infinite loop, or far too much work?)")
+                if index in self.client.overflowed:  # stopped for its output, time ran out first
+                    run.status = CellStatus.OUTPUT_LIMIT
+                    run.message = _overflow_reason(self.limits.max_output_bytes,
+                                                   self.limits.max_notebook_output_bytes, False)
+                else:
+                    run.status = CellStatus.TIMEOUT
+                    run.message = (f"the cell ran for more than {budget:.0f} s and was stopped "
+                                   "(an infinite loop, or far too much work?)")
                 if not self._interrupted_kernel_answers():
                     notes.append(f"the kernel did not stop after a time-out in cell {index}; "
                                  "it was restarted and the cells before replayed")
