@@ -160,11 +160,13 @@ def test_lab_as_students_and_instructors_use_it(lab, browser):  # noqa: F811
     _click_menu(browser, "Nbgrader", "Assignment List")
 
     def released():
+        # The file browser also shows "01_neuron": wait for the panel itself to load.
         text = browser.find_element(By.TAG_NAME, "body").text
-        return "Released assignments" in text and "01_neuron" in text and text
+        loaded = "Released assignments" in text and "Loading, please wait" not in text
+        return loaded and (all(m in text for m in modules) or "Error" in text) and text
 
     try:
-        panel = _wait_until(released, 60, "the Assignment List")
+        panel = _wait_until(released, 120, "the Assignment List")
     finally:
         screenshot(browser, "lab_assignment_list")
     assert "Error fetching courses" not in panel and "does not exist" not in panel, panel
