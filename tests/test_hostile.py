@@ -127,6 +127,15 @@ def test_hidden_tests_stay_hidden_in_feedback(graded):
     assert "separable_set" not in html and "default_rng(11)" not in html
 
 
+@pytest.mark.parametrize("student", ["leak_in", "leak_stack"])
+def test_hidden_tests_never_reach_the_kernel(graded, student):
+    """What the kernel prints can't hold a hidden test: their source never enters it."""
+    ctx, _, by_student, _ = graded
+    html = (ctx.out / "feedback" / student / f"{MODULE}.html").read_text()
+    assert "separable_set" not in html and "default_rng(11)" not in html
+    assert "LEAKED" not in html and "BEGIN HIDDEN" not in html
+
+
 @pytest.mark.skipif(not SANDBOXED, reason="bubblewrap is not available here")
 def test_sandbox_left_no_trace(graded):
     ctx, _, _, listener = graded

@@ -83,3 +83,14 @@ def same_visible_test(a: str, b: str) -> bool:
         return [line.rstrip() for line in strip_hidden_tests(text, None).splitlines()
                 if line.strip()]
     return visible(a) == visible(b)
+
+
+def runs_in_judge(cell: NotebookNode) -> bool:
+    """Whether a test cell is run by the judge (:mod:`.judge`), not in the student's kernel.
+
+    Every test cell is, unless the course's source marks it ``"dlcourse": {"runs_in":
+    "kernel"}`` (a test that hands live Keras objects of its own to the student's code).
+    """
+    meta = cell.get("metadata", {}).get("dlcourse", {})
+    return is_autograded_test(cell) and not (isinstance(meta, dict)
+                                             and meta.get("runs_in") == "kernel")

@@ -37,6 +37,7 @@ from nbformat import NotebookNode
 from autograder.determinism import GRADING_ENVIRONMENT
 from autograder.grading import cells as C
 from autograder.grading import guard, sandbox
+from autograder.grading.judge import JudgeProcess
 from autograder.grading.limits import Limits
 from autograder.grading.status import CellStatus
 
@@ -67,7 +68,8 @@ class CellRun:
 
 
 # The phases of a run, in the order they happen, as the benchmark prints them.
-PHASES = ("kernel start", "set-up", "imports", "student cells", "test cells", "restarts")
+PHASES = ("kernel start", "set-up", "imports", "judge start", "student cells", "test cells",
+          "restarts")
 
 
 @dataclass
@@ -285,6 +287,8 @@ class NotebookRunner:
         self.phases = dict.fromkeys(PHASES, 0.0)
         self._socket_dir: str | None = None
         self._kernel: tuple[int | None, int | None] | None = None  # (launcher, kernel) pids
+        self.judge = JudgeProcess.shared(self.base_env) if limits.judge else None
+        self._judge_generation = -1
         self._imports = guard.setup_imports(
             [c.source for c in notebook.cells if c.cell_type == "code" and C.grade_id(c)
              and C.nbgrader_meta(c).get("locked") and not C.is_answer(c)
@@ -375,7 +379,70 @@ class NotebookRunner:
         sent.source = guard.test_cell_source(cell.source, self._imports)
         return sent
 
+    def _judged(self, cell: NotebookNode) -> bool:
+        return self.judge is not None and C.runs_in_judge(cell)
+
+    def _judge_setup(self) -> list[str]:
+        return [c.source for c in self.nb.cells if c.cell_type == "code" and C.grade_id(c)
+                and C.nbgrader_meta(c).get("locked") and not C.is_answer(c)
+                and not C.is_autograded_test(c)]
+
+    def _judge_test(self, cell: NotebookNode, timeout: float) -> None:
+        """Has the judge run a test cell against the kernel; fills in the cell's outputs.
+
+        Raises what :meth:`_execute` would for the same end (a time-out, a dead kernel,
+        too much output), so that :meth:`run` recovers the same way.
+        """
+        began = time.monotonic()
+        if self._judge_generation != self.judge.generation:
+            reply = self.judge.ask({"cmd": "reset", "setup": self._judge_setup(),
+                                    "cwd": self.workdir}, timeout=300)
+            self._judge_generation = self.judge.generation
+            self._timed("judge start", began)
+            began = time.monotonic()
+        info = self.client.km.get_connection_info()
+        connection = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in info.items()}
+        reply = self.judge.ask({"cmd": "test", "source": cell.source, "connection": connection,
+                                "kernel_pid": self._kernel_pid(), "timeout": timeout,
+                                "max_output": self.limits.max_output_bytes},
+                               timeout=timeout + 60)
+        cell.outputs = []
+        if reply.get("output"):
+            cell.outputs.append(nbformat.v4.new_output("stream", name="stdout",
+                                                       text=reply["output"]))
+        status = reply.get("status")
+        if status == "timeout":
+            raise CellTimeoutError("the judge's time limit")
+        if status == "output_limit":
+            self.client.overflowed.add(self.nb.cells.index(cell))
+            raise _OutputOverflow
+        if status == "kernel_died":
+            if not self.client.km.is_alive():
+                raise DeadKernelError("the kernel died")
+            status, reply = "error", {"ename": "KernelStoppedAnswering", "evalue": (
+                "the notebook's kernel stopped answering the grader while this test ran "
+                f"({reply.get('evalue', '')})"), "traceback": []}
+        if status == "judge_failed":
+            if self.judge.generation == self._judge_generation:
+                self.judge.stop()
+            status, reply = "error", {"ename": "JudgeFailed", "evalue": (
+                "the grader's judge stopped while running this test on the notebook's "
+                "results (too large a value?)"), "traceback": []}
+        if status == "error":
+            cell.outputs.append(nbformat.v4.new_output(
+                "error", ename=str(reply.get("ename", "Error")),
+                evalue=str(reply.get("evalue", ""))[:MAX_ERROR_CHARS],
+                traceback=[str(line) for line in reply.get("traceback", [])][:60]))
+            self.client.last_reply = {"content": {
+                "status": "error", "ename": reply.get("ename", "Error"),
+                "evalue": reply.get("evalue", "")}}
+        else:
+            self.client.last_reply = {"content": {"status": "ok"}}
+
     def _execute(self, cell: NotebookNode, index: int, timeout: float) -> None:
+        if self._judged(cell) and index < len(self.nb.cells) and self.nb.cells[index] is cell:
+            self._judge_test(cell, timeout)
+            return
         self.client.timeout = max(1, int(timeout))
         self.client.last_reply = None
         sent = self._to_send(cell)
@@ -447,6 +514,8 @@ class NotebookRunner:
             self._stop()
             return False
         for index in history:
+            if self._judged(self.nb.cells[index]):
+                continue  # the judge holds what its test cells defined
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not self._run_silently(self.nb.cells[index],
                                                         min(self.limits.cell_timeout, remaining)):
@@ -500,7 +569,11 @@ class NotebookRunner:
                 run.status = CellStatus.OUTPUT_LIMIT
                 run.message = _overflow_reason(self.limits.max_output_bytes,
                                                self.limits.max_notebook_output_bytes, False)
-                self._run_silently(nbformat.v4.new_code_cell("pass"), self.limits.interrupt_grace)
+                # Output the kernel buffered before the interrupt (ipykernel's stream buffer,
+                # ZeroMQ's queue) keeps it busy and its memory high long after: start afresh.
+                notes.append(f"cell {index} printed too much; the kernel was restarted and "
+                             "the cells before replayed")
+                alive = self._recover(history, deadline)
             except CellTimeoutError:
                 if index in self.client.overflowed:  # stopped for its output, time ran out first
                     run.status = CellStatus.OUTPUT_LIMIT
@@ -510,8 +583,8 @@ class NotebookRunner:
                     run.status = CellStatus.TIMEOUT
                     run.message = (f"the cell ran for more than {budget:.0f} s and was stopped "
                                    "(an infinite loop, or far too much work?)")
-                if not self._interrupted_kernel_answers():
-                    notes.append(f"the kernel did not stop after a time-out in cell {index}; "
+                if index in self.client.overflowed or not self._interrupted_kernel_answers():
+                    notes.append(f"the kernel did not stop in time in cell {index}; "
                                  "it was restarted and the cells before replayed")
                     alive = self._recover(history, deadline)
             except DeadKernelError:

@@ -44,6 +44,9 @@ class Limits:
     max_file_mb: int = _limit(1024, "--max-file", "MIB", "largest file a kernel may write")
     max_notebook_output_bytes: int = _limit(20_000_000, None, None,
                                             "output kept for the whole notebook")
+    judge: bool = _limit(True, None, None,
+                         "run test cells in the judge, a process apart from the student's "
+                         "kernel (False: in the kernel, as nbgrader does)")
     sandbox: str = _limit("auto", "--sandbox", None,
                           "run kernels in bubblewrap: auto (when installed), require or off")
 

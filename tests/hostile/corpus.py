@@ -229,6 +229,97 @@ def _truncated(ctx: Context) -> bytes:
     return data[: len(data) // 2]
 
 
+# Attacks on the machinery that runs the tests (issue 9): with a wrong ``line`` each must
+# lose test_line's points, as nothing of the tests runs in the student's process.
+REBIND_RUNNER = "__dlcourse_test__ = lambda *a, **k: None\n_dl_serve = lambda *a, **k: None\n"
+INPUT_TRANSFORMER = """def _skip_tests(lines):
+    return ["pass\\n"] if any("check_" in l or "__dlcourse" in l for l in lines) else lines
+get_ipython().input_transformers_post.append(_skip_tests)
+"""
+AST_TRANSFORMER = """import ast
+class _NoTests(ast.NodeTransformer):
+    def visit_Module(self, node):
+        if "check_" in ast.unparse(node) or "__dlcourse" in ast.unparse(node):
+            return ast.Module(body=[ast.Pass()], type_ignores=[])
+        return node
+get_ipython().ast_transformers.append(_NoTests())
+"""
+FAKE_EXECUTE = """import inspect
+_kernel = get_ipython().kernel
+_real_execute = _kernel.do_execute
+async def _fake_execute(code, silent, *args, **kwargs):
+    if "__dlcourse_test__" in code or "check_" in code:
+        return {"status": "ok", "execution_count": 1, "payload": [], "user_expressions": {}}
+    result = _real_execute(code, silent, *args, **kwargs)
+    return await result if inspect.isawaitable(result) else result
+_kernel.do_execute = _fake_execute
+"""
+SETTRACE = """import sys, ctypes, threading
+def _swap(frame, event, arg):
+    if event == "call" and frame.f_code.co_name in ("check_close", "check_equal"):
+        if "actual" in frame.f_locals and "expected" in frame.f_locals:
+            frame.f_locals["actual"] = frame.f_locals["expected"]
+            ctypes.pythonapi.PyFrame_LocalsToFast(ctypes.py_object(frame), ctypes.c_int(0))
+    return None
+sys.settrace(_swap)
+threading.settrace(_swap)
+"""
+PATCH_DURING_CALL = """import numpy
+def line(x, m, c):
+    for module in (numpy, getattr(numpy, "_core", numpy).numeric):
+        module.allclose = module.isclose = module.array_equal = lambda *a, **k: True
+    return m * numpy.asarray(x, dtype=float)
+"""
+REPATCH_THREAD = """import threading, time, numpy
+def _keep_patching():
+    while True:
+        numpy.allclose = numpy.isclose = numpy.array_equal = lambda *a, **k: True
+        time.sleep(0.001)
+threading.Thread(target=_keep_patching, daemon=True).start()
+"""
+FRAME_READER = """import sys
+class _Answer:
+    def _expected(self):
+        frame = sys._getframe(1)
+        while frame is not None:
+            if "expected" in frame.f_locals:
+                return np.asarray(frame.f_locals["expected"], dtype=float)
+            frame = frame.f_back
+        return np.zeros(1)
+    def numpy(self):
+        return self._expected()
+    def __array__(self, dtype=None, copy=None):
+        return self._expected()
+def line(x, m, c):
+    return _Answer()
+"""
+LYING_NUMBER = """class _Liar(float):
+    def __eq__(self, other):
+        return True
+    def __ne__(self, other):
+        return False
+    __hash__ = float.__hash__
+def line(x, m, c):
+    return _Liar(-1.0)
+"""
+LEAK_IN = "print('\\n'.join(str(cell) for cell in In))\nprint(sorted(_ih) if '_ih' in dir() else '')\n"
+LEAK_STACK = """import sys
+def line(x, m, c):
+    frame = sys._getframe(1)
+    while frame is not None:
+        for name, value in list(frame.f_locals.items()):
+            if isinstance(value, str) and "check_" in value:
+                print("LEAKED", name, value)
+        frame = frame.f_back
+    return m * np.asarray(x, dtype=float) + c
+"""
+
+
+def _attack(code: str, wrong: str = WRONG_LINE) -> Callable[[Path, Context], None]:
+    """A wrong ``line``, and then ``code`` in a cell of its own."""
+    return _notebook(lambda nb: insert_after(with_answer(nb, "line", wrong), "line", code))
+
+
 def _good(folder: Path, ctx: Context) -> None:
     _write(folder, good_submission(ctx.root))
 
@@ -424,6 +515,21 @@ def cases() -> list[Case]:
              words=("ValueError",)),
         Case("display_flood", _notebook(lambda nb: insert_after(nb, "relu", DISPLAY_FLOOD)),
              FULL, words=("printed more than 200,000 characters",)),
+        Case("rebind_runner", _attack(REBIND_RUNNER), FULL - 2, {"test_line": "failed"}),
+        Case("input_transformer", _attack(INPUT_TRANSFORMER), FULL - 2, {"test_line": "failed"}),
+        Case("ast_transformer", _attack(AST_TRANSFORMER), FULL - 2, {"test_line": "failed"}),
+        Case("fake_execute", _attack(FAKE_EXECUTE), FULL - 2, {"test_line": "failed"}),
+        Case("settrace_swap", _attack(SETTRACE), FULL - 2, {"test_line": "failed"}),
+        Case("patch_during_call", _notebook(lambda nb: with_answer(nb, "line", PATCH_DURING_CALL)),
+             FULL - 2, {"test_line": "failed"}),
+        Case("repatch_thread", _attack(REPATCH_THREAD), FULL - 2, {"test_line": "failed"}),
+        Case("frame_reader", _notebook(lambda nb: with_answer(nb, "line", FRAME_READER)),
+             FULL - 2, {"test_line": "failed"}),
+        Case("lying_number", _notebook(lambda nb: with_answer(nb, "line", LYING_NUMBER)),
+             FULL - 2, {"test_line": "failed"}),
+        Case("leak_in", _notebook(lambda nb: nb.cells.append(nbformat.v4.new_code_cell(LEAK_IN))),
+             FULL),
+        Case("leak_stack", _notebook(lambda nb: with_answer(nb, "line", LEAK_STACK)), FULL),
         Case(TWIN_ID, _good, FULL),
         Case(TWIN_LOOKALIKE, _notebook(lambda nb: with_answer(nb, "line", WRONG_LINE)),
              FULL - 2, {"test_line": "failed"}),

@@ -1,0 +1,192 @@
+"""The kernel's side of the judge's protocol: call the student's code, answer with data.
+
+While the judge runs a test cell, the kernel runs one request, :func:`serve`, and the two
+talk over Jupyter's stdin channel: each message from the kernel is the prompt of an
+``input()`` call, each message from the judge is the reply. The judge sends operations
+(look up names, call, get an attribute, ...), the kernel answers each with a value
+encoded by :mod:`.wire`; objects that are not data stay here and cross as handles.
+A function of the judge given as an argument (a test's ``lambda``) becomes a stub that
+asks the judge to call it, and answers the judge's nested operations until it returns.
+
+Nothing here is trusted: this code runs in the student's interpreter, which the student
+may have changed in any way. It exists so that honest notebooks answer the judge; the
+judge checks every answer it gets (:mod:`.remote`).
+"""
+
+from __future__ import annotations
+
+import builtins
+import sys
+import traceback
+import warnings
+from typing import Any
+
+import numpy as np
+
+from autograder.grading import wire
+
+_objects: dict[int, Any] = {}
+_SEEDERS = {"numpy.random.seed": ("numpy.random", "seed"),
+            "random.seed": ("random", "seed"),
+            "keras.utils.set_random_seed": ("keras.utils", "set_random_seed"),
+            "tensorflow.random.set_seed": ("tensorflow.random", "set_seed")}
+
+
+def _type_names(value: Any) -> list[str]:
+    return [f"{k.__module__}.{k.__qualname__}" for k in type(value).__mro__][:12]
+
+
+def _keep(value: Any) -> dict:
+    """A handle for an object that stays in the kernel."""
+    key = id(value)
+    _objects[key] = value
+    return {"$handle": [key, _type_names(value)]}
+
+
+def _plain(value: Any) -> Any:
+    """TensorFlow tensors and Keras variables as the NumPy arrays they hold."""
+    module = type(value).__module__ or ""
+    if module.startswith(("tensorflow", "keras")) and callable(getattr(value, "numpy", None)):
+        try:
+            array = value.numpy()
+        except Exception:  # noqa: BLE001 - a symbolic tensor has no value: keep a handle
+            return _keep(value)
+        if isinstance(array, (np.ndarray, np.generic)):
+            return wire.encode(np.asarray(array))
+    return _keep(value)
+
+
+def _out(value: Any) -> Any:
+    return wire.encode(value, on_other=_plain)
+
+
+class _Session:
+    """One test cell's conversation: handles to resolve, callbacks to relay."""
+
+    def __init__(self, ask: Any) -> None:
+        self.ask = ask
+
+    def exchange(self, message: dict) -> dict:
+        """Sends a message to the judge; returns its reply."""
+        return wire.loads(self.ask(wire.dumps(message)))
+
+    def resolve(self, tag: str, body: Any) -> Any:
+        if tag == "$handle":
+            key = body[0] if isinstance(body, list) and body else body
+            if key not in _objects:
+                raise wire.BadMessage("the kernel no longer holds that object (was it restarted?)")
+            return _objects[key]
+        return self._callback(body)
+
+    def _callback(self, key: Any):
+        session = self
+
+        def judge_function(*args: Any, **kwargs: Any) -> Any:
+            reply = session.exchange({"callback": key, "args": _out(list(args)),
+                                      "kwargs": _out(kwargs)})
+            return session.until_returned(reply)
+
+        return judge_function
+
+    def until_returned(self, reply: dict) -> Any:
+        """Answers the judge's nested operations until it returns from a callback."""
+        while True:
+            if "return" in reply:
+                return wire.decode(reply["return"], self.resolve)
+            if "raise" in reply:
+                raised = reply["raise"]
+                kind = getattr(builtins, str(raised.get("ename")), None)
+                if not (isinstance(kind, type) and issubclass(kind, Exception)):
+                    kind = RuntimeError
+                raise kind(str(raised.get("evalue", "")))
+            reply = self.exchange(self.perform(reply))
+
+    def perform(self, request: dict) -> dict:
+        """Carries out one operation; its value, or the exception it raised, as data."""
+        try:
+            return self._perform(request)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # noqa: BLE001 - the student's code raised: report it
+            return {"raise": _describe(error)}
+
+    def _perform(self, request: dict) -> dict:
+        op = request.get("op")
+        shell_ns = sys.modules["__main__"].__dict__
+        try:
+            from IPython import get_ipython
+
+            shell_ns = get_ipython().user_ns
+        except Exception:  # noqa: BLE001
+            pass
+        if op == "lookup":
+            found = {name: _out(shell_ns[name]) for name in request["names"] if name in shell_ns}
+            return {"value": found}
+        if op == "seed":
+            module, name = _SEEDERS[request["function"]]
+            getattr(__import__(module, fromlist=[name]), name)(*request["args"])
+            return {"value": None}
+        target = wire.decode(request["target"], self.resolve)
+        if op == "call":
+            return self._call(target, request)
+        if op == "getattr":
+            return {"value": _out(getattr(target, request["name"]))}
+        if op == "setattr":
+            setattr(target, request["name"], wire.decode(request["value"], self.resolve))
+            return {"value": None}
+        if op == "getitem":
+            return {"value": _out(target[wire.decode(request["key"], self.resolve)])}
+        if op == "len":
+            return {"value": len(target)}
+        if op == "list":
+            return {"value": _out(list(target))}
+        if op == "array":
+            return {"value": wire.encode(np.asarray(target))}
+        if op == "isinstance":
+            other = wire.decode(request["of"], self.resolve)
+            return {"value": bool(isinstance(other, target))}
+        if op in ("int", "float", "bool", "str", "repr", "index"):
+            convert = {"int": int, "float": float, "bool": bool, "str": str, "repr": repr,
+                       "index": lambda v: v.__index__()}[op]
+            return {"value": _out(convert(target))}
+        if op == "format":
+            return {"value": format(target, request["spec"])}
+        raise ValueError(f"unknown operation {op!r}")
+
+    def _call(self, function: Any, request: dict) -> dict:
+        args = wire.decode(request["args"], self.resolve)
+        kwargs = wire.decode(request["kwargs"], self.resolve)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with np.errstate(**request.get("errstate", {})):
+                result = function(*args, **kwargs)
+        changed = {}
+        for where, (before, now) in enumerate(zip(request["args"], args)):
+            after = _out(now)
+            if after != before:
+                changed[str(where)] = after
+        for name, now in kwargs.items():
+            after = _out(now)
+            if after != request["kwargs"].get(name):
+                changed[name] = after
+        return {"value": _out(result), "changed": changed,
+                "warnings": [[type(w.message).__name__, str(w.message)[:2000],
+                              str(w.filename), int(w.lineno or 0)] for w in caught[:50]]}
+
+
+def _describe(error: BaseException) -> dict:
+    """An exception as data: its name, value and the student's frames."""
+    frames = traceback.extract_tb(error.__traceback__)
+    here = __file__
+    shown = traceback.format_list([f for f in frames if f.filename != here])
+    return {"ename": type(error).__name__, "evalue": str(error)[:4000],
+            "builtins": [k.__name__ for k in type(error).__mro__ if k.__module__ == "builtins"],
+            "traceback": "".join(shown)[-4000:]}
+
+
+def serve() -> None:
+    """Answers the judge until it says the test cell is done (the one request per cell)."""
+    session = _Session(builtins.input)
+    reply = session.exchange({"ready": True})
+    while reply.get("op") != "done":
+        reply = session.exchange(session.perform(reply))
