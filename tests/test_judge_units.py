@@ -50,6 +50,18 @@ def test_what_is_not_data_does_not_cross(value):
         wire.encode(value)
 
 
+def test_a_generator_crosses_as_its_state_and_goes_on_where_it_stopped():
+    rng = np.random.default_rng(5)
+    copy = _round_trip(rng)
+    assert type(copy) is np.random.Generator and copy.random() == rng.random()
+    used = _round_trip(rng)
+    used.random(3)
+    remote.write_back(rng, used)
+    assert rng.random() == used.random()
+    with pytest.raises(wire.BadMessage):
+        wire.decode({"$rng": {"bit_generator": "os.system"}})
+
+
 def test_other_values_become_references():
     kept = []
     data = wire.encode([1, _Liar(2)], on_other=lambda v: kept.append(v) or {"$handle": [7, []]})

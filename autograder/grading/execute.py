@@ -417,8 +417,8 @@ class NotebookRunner:
             self.client.overflowed.add(self.nb.cells.index(cell))
             raise _OutputOverflow
         if status == "kernel_died":
-            if not self.client.km.is_alive():
-                raise DeadKernelError("the kernel died")
+            raise DeadKernelError("the kernel died")
+        if status == "kernel_stopped":
             status, reply = "error", {"ename": "KernelStoppedAnswering", "evalue": (
                 "the notebook's kernel stopped answering the grader while this test ran "
                 f"({reply.get('evalue', '')})"), "traceback": []}

@@ -16,7 +16,8 @@ The grader talks to the judge over its stdin and stdout, one JSON object per lin
   run in it;
 * ``{"cmd": "test", "source": ..., "connection": {...}, "kernel_pid": ..., "timeout": ...,
   "max_output": ...}``: runs one test cell against the kernel; the answer has ``status``
-  (``ok``, ``error``, ``timeout``, ``kernel_died``, ``output_limit``), the captured
+  (``ok``, ``error``, ``timeout``, ``kernel_died``, ``kernel_stopped``, ``output_limit``),
+  the captured
   output and, for an error, ``ename``, ``evalue`` and ``traceback`` (the test's frames only).
 
 One judge serves a grading worker for a whole batch: its imports are paid once.
@@ -139,6 +140,8 @@ class Judge:
                 result["status"] = "timeout"
             except remote.KernelGone as error:
                 result.update(status="kernel_died", evalue=str(error))
+            except remote.KernelStopped as error:
+                result.update(status="kernel_stopped", evalue=str(error))
             except OutputLimit:
                 result["status"] = "output_limit"
             except BaseException as error:  # noqa: BLE001 - the test failed: report it

@@ -43,21 +43,8 @@ def _keep(value: Any) -> dict:
     return {"$handle": [key, _type_names(value)]}
 
 
-def _plain(value: Any) -> Any:
-    """TensorFlow tensors and Keras variables as the NumPy arrays they hold."""
-    module = type(value).__module__ or ""
-    if module.startswith(("tensorflow", "keras")) and callable(getattr(value, "numpy", None)):
-        try:
-            array = value.numpy()
-        except Exception:  # noqa: BLE001 - a symbolic tensor has no value: keep a handle
-            return _keep(value)
-        if isinstance(array, (np.ndarray, np.generic)):
-            return wire.encode(np.asarray(array))
-    return _keep(value)
-
-
 def _out(value: Any) -> Any:
-    return wire.encode(value, on_other=_plain)
+    return wire.encode(value, on_other=_keep)
 
 
 class _Session:

@@ -15,9 +15,11 @@ student's code again if the callback needs it.
 from __future__ import annotations
 
 import builtins
+import functools
 import importlib
 import sys
 import time
+import types
 import warnings
 from typing import Any, Callable
 
@@ -42,8 +44,64 @@ class KernelGone(BaseException):
     """The kernel exited, or stopped talking, while the judge waited for it."""
 
 
+class KernelStopped(BaseException):
+    """The kernel ended the judge's request without being asked (it was tampered with)."""
+
+
 class StudentError(Exception):
     """An exception of the student's code that has no built-in counterpart here."""
+
+
+def _handshaken_client_class() -> type:
+    import zmq
+    from jupyter_client import BlockingKernelClient
+
+    class HandshakenClient(BlockingKernelClient):
+        """A client whose stdin socket is connected before anything is sent.
+
+        The kernel sends ``input_request`` to the identity that sent the request; a ROUTER
+        socket silently drops a message for a peer whose connection is not complete, so a
+        client that sends at once can lose the kernel's first question.
+        """
+
+        def connect_stdin(self, identity: bytes | None = None) -> Any:  # noqa: D102
+            socket = self.context.socket(zmq.DEALER)
+            socket.linger = 1000
+            if identity:
+                socket.identity = identity
+            monitor = socket.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED)
+            port = self.stdin_port
+            socket.connect(f"ipc://{self.ip}-{port}" if self.transport == "ipc"
+                           else f"tcp://{self.ip}:{port}")
+            if monitor.poll(10_000):
+                monitor.recv_multipart()
+            socket.disable_monitor()
+            monitor.close()
+            return socket
+
+    return HandshakenClient
+
+
+_clients: dict[str, Any] = {}
+
+
+def _client_for(connection: dict) -> Any:
+    """The judge's client of a kernel, connected once and kept while the kernel lives."""
+    key = repr(sorted(connection.items()))
+    if key not in _clients:
+        _forget_client()
+        client = _handshaken_client_class()()
+        client.load_connection_info(connection)
+        client.start_channels(hb=False)
+        _clients[key] = client
+    return _clients[key]
+
+
+def _forget_client() -> None:
+    """Closes the kept client (a new kernel, or a conversation that ended badly)."""
+    for client in _clients.values():
+        client.stop_channels()
+    _clients.clear()
 
 
 class Channel:
@@ -58,20 +116,16 @@ class Channel:
 
     def __init__(self, connection: dict, deadline: float, kernel_pid: int | None,
                  output: Any) -> None:
-        from jupyter_client import BlockingKernelClient
-
         self.deadline = deadline
         self.kernel_pid = kernel_pid
         self.output = output
         self.callbacks: dict[int, Callable] = {}
-        self.client = BlockingKernelClient()
-        self.client.load_connection_info(connection)
-        self.client.start_channels(hb=False)
+        self.client = _client_for(connection)
         self.msg_id = self.client.execute(SERVE_CODE, silent=True, store_history=False,
                                           allow_stdin=True)
         hello = self._next_prompt()
         if hello != {"ready": True}:
-            raise KernelGone("the kernel did not start answering the judge")
+            raise KernelStopped("the kernel did not start answering the judge")
 
     def close(self) -> None:
         """Ends the kernel's request (if it still answers) and the client's sockets."""
@@ -79,8 +133,7 @@ class Channel:
             self.client.input(wire.dumps({"op": "done"}))
             self._wait(until_reply=True, budget=2.0)
         except BaseException:  # noqa: BLE001 - the cell is over; the grader checks the kernel
-            pass
-        self.client.stop_channels()
+            _forget_client()  # what it would read next belongs to this cell: start clean
 
     # --- waiting for the kernel -------------------------------------------------------------
     def _alive(self) -> bool:
@@ -123,7 +176,7 @@ class Channel:
                     if until_reply:
                         return message["content"]
                     content = message["content"]
-                    raise KernelGone("the kernel stopped answering the judge ("
+                    raise KernelStopped("the kernel stopped answering the judge ("
                                      f"{content.get('ename', 'no error')}: "
                                      f"{str(content.get('evalue', ''))[:200]})")
 
@@ -140,7 +193,7 @@ class Channel:
     def _reference(self, value: Any) -> dict:
         if isinstance(value, Remote):
             return {"$handle": [object.__getattribute__(value, "_key"), []]}
-        if callable(value) and not isinstance(value, type):
+        if isinstance(value, _FUNCTIONS):  # a test's function, not any callable object
             key = len(self.callbacks) + 1
             self.callbacks[key] = value
             return {"$callback": key}
@@ -217,6 +270,8 @@ class Channel:
         return wire.decode(answer.get("value"), self._resolve)
 
 
+_FUNCTIONS = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, functools.partial,
+              np.ufunc)
 _current: Channel | None = None
 
 
@@ -271,6 +326,10 @@ def write_back(original: Any, new: Any) -> None:
                 np.copyto(original, new, casting="unsafe")
             except (TypeError, ValueError):
                 pass
+        return
+    if isinstance(original, np.random.Generator) and isinstance(new, np.random.Generator):
+        if type(original.bit_generator) is type(new.bit_generator):
+            original.bit_generator.state = new.bit_generator.state
         return
     if isinstance(original, list) and isinstance(new, list):
         for index, item in enumerate(new[:len(original)]):

@@ -9,6 +9,10 @@ NumPy arrays:
 * NumPy arrays of booleans, numbers or strings (``np.save``/``np.load`` with
   ``allow_pickle=False``) and NumPy scalars;
 * lists, tuples and dicts of these (dict keys: ``str``, ``int``, ``float``, ``bool``);
+* a NumPy ``Generator``, as the state of its bit generator (so a test's seeded ``rng``
+  draws the same numbers in the kernel, and goes on from where the student left it);
+* TensorFlow tensors and Keras variables with a value, as arrays, that arrive as tensors
+  where TensorFlow is loaded (``isinstance(loss, tf.Tensor)`` holds) and as arrays elsewhere;
 * two references, which the two sides resolve themselves: ``{"$handle": id}`` for an
   object that stays in the kernel and ``{"$callback": id}`` for a function of the judge.
 
@@ -22,6 +26,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import sys
 from typing import Any, Callable
 
 import numpy as np
@@ -60,6 +65,37 @@ def _array_from_text(text: Any) -> np.ndarray:
     return array
 
 
+_BIT_GENERATORS = ("PCG64", "PCG64DXSM", "Philox", "SFC64", "MT19937")
+
+
+def _tensor_value(value: Any) -> np.ndarray | None:
+    """The array a TensorFlow tensor or Keras variable holds; None for anything else."""
+    if not (type(value).__module__ or "").startswith(("tensorflow", "keras")):
+        return None
+    to_numpy = getattr(value, "numpy", None)
+    if not callable(to_numpy):
+        return None
+    try:
+        array = to_numpy()
+    except Exception:  # noqa: BLE001 - a symbolic tensor holds no value
+        return None
+    if isinstance(array, np.generic):
+        array = np.asarray(array)
+    return array if type(array) is np.ndarray and array.dtype.kind in ARRAY_KINDS else None
+
+
+def _generator(state: Any) -> np.random.Generator:
+    name = state.get("bit_generator") if isinstance(state, dict) else None
+    if name not in _BIT_GENERATORS:
+        raise BadMessage(f"unknown random generator {str(name)[:40]!r}")
+    bits = getattr(np.random, name)()
+    try:
+        bits.state = state
+    except (TypeError, ValueError, KeyError) as error:
+        raise BadMessage(f"a random generator's state could not be set: {error}") from None
+    return np.random.Generator(bits)
+
+
 def encode(value: Any, on_other: Callable[[Any], dict] | None = None, _depth: int = 0) -> Any:
     """A value as JSON-ready data.
 
@@ -93,6 +129,11 @@ def encode(value: Any, on_other: Callable[[Any], dict] | None = None, _depth: in
     if isinstance(value, np.generic) and type(value).__module__ == "numpy" \
             and value.dtype.kind in ARRAY_KINDS:
         return {"$scalar": _array_to_text(np.asarray(value))}
+    tensor = _tensor_value(value)
+    if tensor is not None:
+        return {"$tensor": _array_to_text(tensor)}
+    if kind is np.random.Generator:  # a test's seeded generator: its state crosses
+        return {"$rng": encode(value.bit_generator.state, None, _depth + 1)}
     if kind in (list, tuple):
         if len(value) > MAX_ITEMS:
             raise UnsendableValue(f"a {kind.__name__} of {len(value):,} items is too long to send")
@@ -163,6 +204,12 @@ def decode(data: Any, on_reference: Callable[[str, Any], Any] | None = None,
                     raise BadMessage(f"a dict key can't be a {type(key).__name__}")
                 pairs[key] = decode(pair[1], on_reference, _depth + 1)
             return pairs
+        if tag == "$tensor":
+            array = _array_from_text(body)
+            tf = sys.modules.get("tensorflow")  # a tensor where TensorFlow is already loaded
+            return tf.convert_to_tensor(array) if tf is not None else array
+        if tag == "$rng":
+            return _generator(decode(body, None, _depth + 1))
         if tag in ("$handle", "$callback"):
             if on_reference is None:
                 raise BadMessage(f"a {tag[1:]} is not allowed here")

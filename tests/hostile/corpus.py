@@ -308,7 +308,7 @@ def line(x, m, c):
     frame = sys._getframe(1)
     while frame is not None:
         for name, value in list(frame.f_locals.items()):
-            if isinstance(value, str) and "check_" in value:
+            if isinstance(value, str) and ("separable" + "_set" in value or "HID" + "DEN" in value):
                 print("LEAKED", name, value)
         frame = frame.f_back
     return m * np.asarray(x, dtype=float) + c
