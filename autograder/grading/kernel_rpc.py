@@ -26,6 +26,7 @@ import numpy as np
 from autograder.grading import wire
 
 _objects: dict[int, Any] = {}
+_twins: dict[int, np.random.Generator] = {}  # the judge's random generators, by its id
 _SEEDERS = {"numpy.random.seed": ("numpy.random", "seed"),
             "random.seed": ("random", "seed"),
             "keras.utils.set_random_seed": ("keras.utils", "set_random_seed"),
@@ -54,10 +55,19 @@ class _Session:
         self.ask = ask
 
     def exchange(self, message: dict) -> dict:
-        """Sends a message to the judge; returns its reply."""
+        """Sends a message to the judge (with the state of its generators); returns its reply."""
+        if _twins:
+            message = {**message, "rngs": [[key, wire.encode(twin.bit_generator.state)]
+                                            for key, twin in _twins.items()]}
         return wire.loads(self.ask(wire.dumps(message)))
 
     def resolve(self, tag: str, body: Any) -> Any:
+        if tag == "$rng":
+            key, state = body
+            twin = _twins.get(key)
+            if twin is None or twin.bit_generator.state != state:
+                twin = _twins[key] = wire.generator_from_state(state)
+            return twin
         if tag == "$handle":
             key = body[0] if isinstance(body, list) and body else body
             if key not in _objects:

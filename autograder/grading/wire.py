@@ -9,8 +9,10 @@ NumPy arrays:
 * NumPy arrays of booleans, numbers or strings (``np.save``/``np.load`` with
   ``allow_pickle=False``) and NumPy scalars;
 * lists, tuples and dicts of these (dict keys: ``str``, ``int``, ``float``, ``bool``);
-* a NumPy ``Generator``, as the state of its bit generator (so a test's seeded ``rng``
-  draws the same numbers in the kernel, and goes on from where the student left it);
+* a NumPy ``Generator``, as ``[id, state of its bit generator]``: the judge's generators
+  have twins in the kernel, kept by id, whose state is sent back after every operation, so
+  a test's seeded ``rng`` draws the same numbers as in the kernel and goes on from where
+  the student's code left it;
 * TensorFlow tensors and Keras variables with a value, as arrays, that arrive as tensors
   where TensorFlow is loaded (``isinstance(loss, tf.Tensor)`` holds) and as arrays elsewhere;
 * two references, which the two sides resolve themselves: ``{"$handle": id}`` for an
@@ -84,7 +86,8 @@ def _tensor_value(value: Any) -> np.ndarray | None:
     return array if type(array) is np.ndarray and array.dtype.kind in ARRAY_KINDS else None
 
 
-def _generator(state: Any) -> np.random.Generator:
+def generator_from_state(state: Any) -> np.random.Generator:
+    """A NumPy ``Generator`` in the given bit-generator state (checked)."""
     name = state.get("bit_generator") if isinstance(state, dict) else None
     if name not in _BIT_GENERATORS:
         raise BadMessage(f"unknown random generator {str(name)[:40]!r}")
@@ -132,8 +135,8 @@ def encode(value: Any, on_other: Callable[[Any], dict] | None = None, _depth: in
     tensor = _tensor_value(value)
     if tensor is not None:
         return {"$tensor": _array_to_text(tensor)}
-    if kind is np.random.Generator:  # a test's seeded generator: its state crosses
-        return {"$rng": encode(value.bit_generator.state, None, _depth + 1)}
+    if kind is np.random.Generator and on_other is None:
+        return {"$rng": [0, encode(value.bit_generator.state, None, _depth + 1)]}
     if kind in (list, tuple):
         if len(value) > MAX_ITEMS:
             raise UnsendableValue(f"a {kind.__name__} of {len(value):,} items is too long to send")
@@ -209,7 +212,12 @@ def decode(data: Any, on_reference: Callable[[str, Any], Any] | None = None,
             tf = sys.modules.get("tensorflow")  # a tensor where TensorFlow is already loaded
             return tf.convert_to_tensor(array) if tf is not None else array
         if tag == "$rng":
-            return _generator(decode(body, None, _depth + 1))
+            if not (type(body) is list and len(body) == 2 and type(body[0]) is int):
+                raise BadMessage("a random generator must be sent as [id, state]")
+            state = decode(body[1], None, _depth + 1)
+            if on_reference is not None and body[0]:
+                return on_reference(tag, [body[0], state])
+            return generator_from_state(state)
         if tag in ("$handle", "$callback"):
             if on_reference is None:
                 raise BadMessage(f"a {tag[1:]} is not allowed here")
