@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from autograder.course import MODULE_PATTERN, find_course_root
+from autograder import log
 from autograder.errors import DlcourseError
 from autograder.grading.limits import Limits, limit_options
 
@@ -120,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``dlcourse``."""
     parser = argparse.ArgumentParser(prog="dlcourse", description=__doc__.split("\n")[0])
     parser.add_argument("--root", help="the course repository (default: found from the cwd)")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="say what each step did (-vv: more)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     build = sub.add_parser("build", help="generate exercises/ from solutions/ with nbgrader")
@@ -168,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         grader itself failed.
     """
     args = build_parser().parse_args(argv)
+    log.configure(args.verbose)
     try:
         return args.func(args)
     except (DlcourseError, FileNotFoundError, ValueError) as error:

@@ -130,3 +130,32 @@ def test_bench_phase_table_accounts_for_the_whole_time():
     lines = {line.split("  ")[1].strip(): line for line in table.splitlines()[1:]}
     assert "60%" in lines["imports"] and lines["restarts"].split()[-2] == "0.00"
     assert lines["other (scoring, clean-up)"].split()[-2] == "1.00"  # 10 - 9 measured
+
+
+def test_the_jupyter_internals_the_grader_uses_still_exist():
+    """jupyter_adapter is the one place that reaches into jupyter_client and nbclient."""
+    from jupyter_client import KernelManager
+    from nbclient import NotebookClient
+
+    from autograder.grading import jupyter_adapter
+
+    manager = KernelManager(kernel_name="python3")
+    jupyter_adapter.use_kernel_command(manager, ["python", "-m", "x", "{connection_file}"],
+                                       "message")
+    assert manager.kernel_spec.argv == ["python", "-m", "x", "{connection_file}"]
+    assert manager.kernel_spec.interrupt_mode == "message"
+    assert callable(getattr(NotebookClient, "_cleanup_kernel", None))
+    assert jupyter_adapter.launcher_pid(manager) is None  # nothing launched yet
+
+
+def test_the_logger_follows_verbosity(capsys):
+    from autograder import log
+
+    log.configure(0)
+    log.logger.info("hidden step")
+    log.logger.warning("warning: shown")
+    log.configure(1)
+    log.logger.info("a step")
+    log.logger.debug("a detail")
+    log.configure(0)
+    assert capsys.readouterr().err.splitlines() == ["warning: shown", "a step"]

@@ -30,6 +30,7 @@ from autograder.grading.reading import find_submitted_notebook
 from autograder.grading.score import CSV_COLUMNS, CellGrade, SubmissionGrade
 from autograder.grading.status import CellStatus
 from autograder.grading.submission import fingerprint, grade_notebook, load_source
+from autograder.log import logger
 
 
 @dataclass(frozen=True)
@@ -237,7 +238,7 @@ def grade_batch(submissions: Path, out: Path, root: Path, *, workers: int | None
     workers = max(1, workers or os.cpu_count() or 1)
     tasks, warnings = discover(submissions, modules, root)
     for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        logger.warning("warning: %s", warning)
     done: dict[Task, SubmissionGrade] = {}
     todo = []
     for task in tasks:
@@ -257,7 +258,10 @@ def grade_batch(submissions: Path, out: Path, root: Path, *, workers: int | None
             futures = {pool.submit(grade_task, t, out, root, limits, feedback): t for t in todo}
             for future in cf.as_completed(futures):
                 task = futures[future]
-                done[task] = future.result()
+                done[task] = grade = future.result()
+                logger.info("%s/%s: %g/%g points in %.1f s (%s)", printable_id(task.student_id),
+                            task.module, grade.score, grade.max_score, grade.seconds,
+                            ", ".join(f"{k} {v:.2f} s" for k, v in grade.phases.items() if v))
                 bar.set_postfix_str(f"{printable_id(task.student_id)}/{task.module}")
                 bar.update()
         bar.close()

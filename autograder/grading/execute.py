@@ -36,7 +36,7 @@ from nbformat import NotebookNode
 
 from autograder.determinism import GRADING_ENVIRONMENT
 from autograder.grading import cells as C
-from autograder.grading import guard, sandbox
+from autograder.grading import guard, jupyter_adapter, sandbox
 from autograder.grading.judge import JudgeProcess
 from autograder.grading.limits import Limits
 from autograder.grading.status import CellStatus
@@ -296,8 +296,6 @@ class NotebookRunner:
 
     def _configure(self, km) -> None:
         """Points the kernel manager at the limited (and maybe sandboxed) kernel command."""
-        from jupyter_client.kernelspec import KernelSpec
-
         spec = km.kernel_spec
         if self.sandboxed:
             if self._socket_dir is not None:  # the last kernel's, writable by it: replace
@@ -311,10 +309,8 @@ class NotebookRunner:
             list(spec.argv), Path(self.workdir), Path(self._socket_dir or self.workdir),
             self.limits.memory_mb, self.limits.max_processes, self.limits.max_file_mb,
             self.sandboxed, uid)
-        km._kernel_spec = KernelSpec(  # noqa: SLF001 - jupyter_client's cached spec
-            resource_dir=spec.resource_dir, argv=argv, display_name=spec.display_name,
-            language=spec.language, metadata=spec.metadata, env=spec.env,
-            interrupt_mode="message" if self.sandboxed else spec.interrupt_mode)
+        jupyter_adapter.use_kernel_command(
+            km, argv, "message" if self.sandboxed else spec.interrupt_mode)
         if uid is not None:  # the kernel's own user must read its connection file
             km.write_connection_file()
             for folder in (self.workdir, self._socket_dir):
@@ -357,16 +353,10 @@ class NotebookRunner:
             self._timed("imports", began)
 
     def _stop(self) -> None:
-        try:
-            self.client._cleanup_kernel()  # noqa: SLF001 - nbclient's own shutdown
-        except Exception:  # noqa: BLE001 - a dead kernel may fail to shut down cleanly
-            pass
-        self.client.km = None
-        self.client.kc = None
+        jupyter_adapter.shut_down(self.client)
 
     def _kernel_pid(self) -> int | None:
-        process = getattr(getattr(self.client.km, "provisioner", None), "process", None)
-        launcher = getattr(process, "pid", None)
+        launcher = jupyter_adapter.launcher_pid(self.client.km)
         if self._kernel is None or self._kernel[0] != launcher:
             self._kernel = (launcher, sandbox.kernel_pid(launcher))
         return self._kernel[1]
