@@ -32,6 +32,29 @@ GRADING_ENVIRONMENT = {
 }
 
 
+THREADS_VARIABLE = "DLCOURSE_KERNEL_THREADS"
+
+
+def thread_environment(threads: int | None) -> dict[str, str]:
+    """Environment variables that hold a kernel's thread pools to ``threads`` threads.
+
+    TensorFlow (intra- and inter-op pools), OpenMP and the BLAS libraries each start a pool
+    as large as the machine; with several kernels at once they fight for the same cores.
+    ``grade_batch`` gives each worker its share of the cores.
+
+    Args:
+        threads: Threads per pool; None or 0 for the libraries' defaults.
+
+    Returns:
+        The variables to add to a kernel's (and the judge's) environment.
+    """
+    if not threads:
+        return {}
+    value = str(threads)
+    return {"TF_NUM_INTRAOP_THREADS": value, "TF_NUM_INTEROP_THREADS": value,
+            "OMP_NUM_THREADS": value, "OPENBLAS_NUM_THREADS": value, "MKL_NUM_THREADS": value}
+
+
 def configure_tensorflow(seed: int | None = None, *, keras_seed: bool = True) -> None:
     """Turns TF32 off, asks for deterministic ops and optionally seeds TensorFlow.
 

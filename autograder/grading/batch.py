@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from autograder.course import available_modules
+from autograder.determinism import THREADS_VARIABLE
 from autograder.grading import sandbox
 from autograder.grading.limits import Limits
 from autograder.grading.reading import find_submitted_notebook
@@ -254,8 +255,16 @@ def grade_batch(submissions: Path, out: Path, root: Path, *, workers: int | None
 
         bar = tqdm(total=len(todo), desc="grading", unit="notebook", disable=not progress,
                    file=sys.stderr, dynamic_ncols=True)
+        # Each worker's kernels and judge get their share of the cores (read by the runner
+        # in the worker processes, which inherit the environment); a value set by the user wins.
+        chosen = THREADS_VARIABLE in os.environ
+        if not chosen:
+            os.environ[THREADS_VARIABLE] = str(max(1, (os.cpu_count() or 1)
+                                                   // min(workers, len(todo))))
         with executor_factory(min(workers, len(todo))) as pool:
             futures = {pool.submit(grade_task, t, out, root, limits, feedback): t for t in todo}
+            if not chosen:
+                os.environ.pop(THREADS_VARIABLE, None)
             for future in cf.as_completed(futures):
                 task = futures[future]
                 done[task] = grade = future.result()

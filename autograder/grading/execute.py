@@ -34,7 +34,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 
-from autograder.determinism import GRADING_ENVIRONMENT
+from autograder.determinism import GRADING_ENVIRONMENT, THREADS_VARIABLE, thread_environment
 from autograder.grading import cells as C
 from autograder.grading import guard, jupyter_adapter, sandbox
 from autograder.grading.judge import JudgeProcess
@@ -271,7 +271,9 @@ class NotebookRunner:
         self.nb = notebook
         self.limits = limits
         self.sandboxed = sandbox.use_sandbox(limits.sandbox)
-        self.base_env = {**os.environ, **GRADING_ENVIRONMENT, **(env or {})}
+        share = int(os.environ.get(THREADS_VARIABLE, "0") or 0)
+        self.base_env = {**os.environ, **GRADING_ENVIRONMENT, **thread_environment(share),
+                         **(env or {})}
         self.env = self.base_env
         self.data_dir = data_dir
         self.workdir = ""

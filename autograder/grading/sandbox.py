@@ -274,7 +274,8 @@ def kernel_environment(base: dict[str, str], workdir: Path) -> dict[str, str]:
     """
     keep = {k: v for k, v in base.items()
             if k in ("LANG", "LC_ALL", "LC_CTYPE", "TZ", "PYTHONHASHSEED", "MPLBACKEND")
-            or k.startswith(("TF_", "NVIDIA_", "KERAS_BACKEND", "OMP_", "CUDA_"))}
+            or k.startswith(("TF_", "NVIDIA_", "KERAS_BACKEND", "OMP_", "CUDA_", "OPENBLAS_",
+                             "MKL_"))}
     bindir = str(Path(sys.executable).parent)
     return {**keep, "HOME": str(workdir), "TMPDIR": "/tmp", "PYTHONNOUSERSITE": "1",
             "PATH": os.pathsep.join([bindir, "/usr/local/bin", "/usr/bin", "/bin"]),
