@@ -133,7 +133,7 @@ def test_hidden_tests_never_reach_the_kernel(graded, student):
     ctx, _, by_student, _ = graded
     html = (ctx.out / "feedback" / student / f"{MODULE}.html").read_text()
     assert "separable_set" not in html and "default_rng(11)" not in html
-    assert "LEAKED" not in html and "BEGIN HIDDEN" not in html
+    assert "LEAKED:" not in html and "BEGIN HIDDEN" not in html
 
 
 @pytest.mark.skipif(not SANDBOXED, reason="bubblewrap is not available here")

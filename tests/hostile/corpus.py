@@ -309,7 +309,7 @@ def line(x, m, c):
     while frame is not None:
         for name, value in list(frame.f_locals.items()):
             if isinstance(value, str) and ("separable" + "_set" in value or "HID" + "DEN" in value):
-                print("LEAKED", name, value)
+                print("LEAK" + "ED:", name, value)
         frame = frame.f_back
     return m * np.asarray(x, dtype=float) + c
 """
