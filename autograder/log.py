@@ -32,3 +32,14 @@ def configure(verbosity: int = 0) -> None:
     logger.propagate = False
     logger.setLevel(logging.WARNING if verbosity <= 0 else
                     logging.INFO if verbosity == 1 else logging.DEBUG)
+
+
+def warn(message: str) -> None:
+    """A warning for the person grading, always shown.
+
+    Libraries that set up logging with ``logging.config.dictConfig`` (traitlets, which
+    nbgrader's apps use in-process) disable every logger that existed before; this one is
+    switched back on first.
+    """
+    logger.disabled = False
+    logger.warning(message)

@@ -108,8 +108,12 @@ def test_lab_as_students_and_instructors_use_it(lab, browser):  # noqa: F811
     _wait_until(lambda: browser.find_element(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell"), 120,
                 "the notebook")
 
-    _wait_until(lambda: any("| Idle" in item.text for item in browser.find_elements(
-        By.CSS_SELECTOR, ".jp-StatusBar-TextItem")), 120, "the kernel to be ready")
+    # JupyterLab up to 4.5 writes "Python 3 (ipykernel) | Idle" in the status bar; 4.6 shows
+    # the state on the notebook's execution indicator only.
+    _wait_until(lambda: browser.find_elements(
+        By.CSS_SELECTOR, '.jp-Notebook-ExecutionIndicator[data-status="idle"]') or any(
+        "| Idle" in item.text for item in browser.find_elements(
+            By.CSS_SELECTOR, ".jp-StatusBar-TextItem")), 120, "the kernel to be ready")
 
     # Run all cells (JupyterLab stops at the first error): the first test's message is the
     # readable one, without the grader's frames.

@@ -84,7 +84,9 @@ def _hand_grade_in_formgrader(driver, url: str, token: str, submission_id: str) 
     comment = driver.find_element("id", "proof_nonlocality-comment")
     driver.execute_script("arguments[0].scrollIntoView()", comment)
     comment.send_keys(ADA_COMMENT)
-    driver.find_element("id", "proof_inversion").click()  # leaving the comment saves it
+    target = driver.find_element("id", "proof_inversion")  # leaving the comment saves it
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", target)
+    target.click()
     screenshot(driver, "term_formgrader")
 
 

@@ -31,7 +31,7 @@ from autograder.grading.reading import find_submitted_notebook
 from autograder.grading.score import CSV_COLUMNS, CellGrade, SubmissionGrade
 from autograder.grading.status import CellStatus
 from autograder.grading.submission import fingerprint, grade_notebook, load_source
-from autograder.log import logger
+from autograder.log import logger, warn
 
 
 @dataclass(frozen=True)
@@ -239,7 +239,7 @@ def grade_batch(submissions: Path, out: Path, root: Path, *, workers: int | None
     workers = max(1, workers or os.cpu_count() or 1)
     tasks, warnings = discover(submissions, modules, root)
     for warning in warnings:
-        logger.warning("warning: %s", warning)
+        warn(f"warning: {warning}")
     done: dict[Task, SubmissionGrade] = {}
     todo = []
     for task in tasks:

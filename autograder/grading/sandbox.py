@@ -49,7 +49,7 @@ import psutil
 
 from autograder.errors import SandboxUnavailableError
 from autograder.grading import rlimits
-from autograder.log import logger
+from autograder.log import warn
 
 SANDBOX_UID = 1000
 KERNEL_UID_BASE = 1_000_000
@@ -132,9 +132,9 @@ def warn_if_unsandboxed(mode: str) -> bool:
     sandboxed = use_sandbox(mode)
     if not sandboxed:
         why = "turned off (--sandbox off)" if mode == "off" else probe().reason
-        logger.warning("warning: student code will NOT be sandboxed: %s. It runs with your "
-                       "permissions and network access; only the time, output, memory and "
-                       "file-size limits apply.", why)
+        warn(f"warning: student code will NOT be sandboxed: {why}. It runs with your "
+             "permissions and network access; only the time, output, memory and file-size "
+             "limits apply.")
     return sandboxed
 
 
