@@ -20,6 +20,9 @@ SUBMISSIONS = ROOT / "sample_class" / "submissions"
 DLCOURSE = str(Path(sys.executable).parent / "dlcourse")
 MODULES = ("01_neuron", "06_softmax")
 STUDENTS = ("ada", "ben", "cleo", "dev", "eve", "reference", "untouched")
+# The class is graded once, on one worker (a module fixture runs on every xdist worker
+# that gets one of the module's tests).
+pytestmark = pytest.mark.xdist_group("demo")
 
 
 def run_grade(out: Path) -> subprocess.CompletedProcess:

@@ -20,7 +20,9 @@ from tests.hostile.corpus import Context, build_corpus, cases
 from tests.hostile.course import make_course
 
 distributed = pytest.importorskip("distributed")
-pytestmark = pytest.mark.grading
+# One worker grades the module's batch once (a module fixture runs on every worker it
+# reaches under pytest-xdist).
+pytestmark = [pytest.mark.grading, pytest.mark.xdist_group("distributed")]
 
 LIMITS = Limits(cell_timeout=10, notebook_timeout=120, interrupt_grace=3, memory_mb=1024)
 CLASS = ("good", "edited_tests", "kill_kernel", "not_json", "redefine_checks", "no_notebook")

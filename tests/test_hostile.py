@@ -22,7 +22,9 @@ from tests.hostile.corpus import (TWIN_ID, TWIN_LOOKALIKE, Context, build_corpus
                                   record_json, write_targets)
 from tests.hostile.course import MODULE, make_course
 
-pytestmark = pytest.mark.grading
+# One worker grades the module's batch once (a module fixture runs on every worker it
+# reaches under pytest-xdist).
+pytestmark = [pytest.mark.grading, pytest.mark.xdist_group("hostile")]
 
 SANDBOXED = sandbox.probe().available
 LIMITS = Limits(cell_timeout=10, notebook_timeout=300, interrupt_grace=3, memory_mb=1024,

@@ -83,10 +83,7 @@ def _hand_grade_in_formgrader(driver, url: str, token: str, submission_id: str) 
         box.send_keys(score, Keys.TAB)
     comment = driver.find_element("id", "proof_nonlocality-comment")
     driver.execute_script("arguments[0].scrollIntoView()", comment)
-    comment.send_keys(ADA_COMMENT)
-    target = driver.find_element("id", "proof_inversion")  # leaving the comment saves it
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", target)
-    target.click()
+    comment.send_keys(ADA_COMMENT, Keys.TAB)  # leaving the comment saves it
     screenshot(driver, "term_formgrader")
 
 
