@@ -98,7 +98,9 @@ def test_unsandboxed_batch_warns_once(tmp_path, capfd, caplog):
                          limits=Limits(cell_timeout=10, sandbox="off"), progress=False,
                          feedback=False)
     assert all(g.score == 17 for g in result.grades)
-    # On stderr once the CLI has set up the "dlcourse" logger; in pytest's log capture if not.
-    err = capfd.readouterr().err + caplog.text
-    assert err.count("will NOT be sandboxed") == 1
+    # One record: on stderr where the CLI set up the "dlcourse" logger, else in pytest's log
+    # capture (and on stderr too where another library gave the root logger a handler).
+    on_stderr = capfd.readouterr().err.count("will NOT be sandboxed")
+    logged = sum("will NOT be sandboxed" in r.getMessage() for r in caplog.records)
+    assert max(on_stderr, logged) == 1, (on_stderr, logged)
     shutil.rmtree(tmp_path / "out")

@@ -187,6 +187,10 @@ def served_site():
 _INSPECT = """
 const done = arguments[arguments.length - 1];
 (async () => {
+  // Under load the script can run before the page's body exists: wait for the document.
+  while (!document.body || document.readyState === 'loading') {
+    await new Promise(r => setTimeout(r, 100));
+  }
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
     await MathJax.startup.promise;
   }
