@@ -171,11 +171,9 @@ def _mirror_seeds() -> None:
     ``keras.utils.set_random_seed(0)`` in a test that then builds and trains the student's
     model in the kernel must give the run the student saw when running the test themselves.
     """
-    targets = {"numpy.random.seed": ("numpy.random", "seed"),
-               "random.seed": ("random", "seed"),
-               "keras.utils.set_random_seed": ("keras.utils", "set_random_seed"),
-               "tensorflow.random.set_seed": ("tensorflow.random", "set_seed")}
-    for path, (module_name, name) in targets.items():
+    from autograder.grading.kernel_rpc import SEEDERS
+
+    for path, (module_name, name) in SEEDERS.items():
         module = sys.modules.get(module_name)
         original = getattr(module, name, None) if module else None
         if original is None or getattr(original, "_dl_mirrored", False):

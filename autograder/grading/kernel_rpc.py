@@ -27,7 +27,8 @@ from autograder.grading import wire
 
 _objects: dict[int, Any] = {}
 _twins: dict[int, np.random.Generator] = {}  # the judge's random generators, by its id
-_SEEDERS = {"numpy.random.seed": ("numpy.random", "seed"),
+# Seeding functions a test may call; the judge mirrors them here (see judge._mirror_seeds).
+SEEDERS = {"numpy.random.seed": ("numpy.random", "seed"),
             "random.seed": ("random", "seed"),
             "keras.utils.set_random_seed": ("keras.utils", "set_random_seed"),
             "tensorflow.random.set_seed": ("tensorflow.random", "set_seed")}
@@ -120,7 +121,7 @@ class _Session:
             found = {name: _out(shell_ns[name]) for name in request["names"] if name in shell_ns}
             return {"value": found}
         if op == "seed":
-            module, name = _SEEDERS[request["function"]]
+            module, name = SEEDERS[request["function"]]
             getattr(__import__(module, fromlist=[name]), name)(*request["args"])
             return {"value": None}
         target = wire.decode(request["target"], self.resolve)
