@@ -19,6 +19,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from autograder.in_kernel import runs_in_kernel
+
 __all__ = [
     "CheckFailure",
     "check_close",
@@ -28,6 +30,7 @@ __all__ = [
     "check_raises",
     "check_no_warnings",
     "check_not_mutated",
+    "gradient_of",
 ]
 
 _MAX_SHOWN = 12  # array elements shown in a message before it is summarised
@@ -309,6 +312,40 @@ def check_not_mutated(function: Callable[..., Any], *args: Any, what: str,
                                "Return new arrays instead (for example `W - lr * dW`, "
                                "not `W -= lr * dW`).")
     return result
+
+
+@runs_in_kernel
+def gradient_of(function: Callable[..., Any], *args: Any) -> tuple[Any, list]:
+    """The value of ``function(*args)`` and its gradient with respect to each argument.
+
+    The tape is TensorFlow's (``tf.GradientTape``), around the student's function where it
+    runs: in the notebook when you run the test, in your kernel when the grader's judge runs
+    it (the judge then receives the value and the gradients as data).
+
+    Args:
+        function: The function to differentiate (it must use TensorFlow operations).
+        *args: Its arguments (arrays or tensors), each watched by the tape.
+
+    Returns:
+        ``(value, gradients)``: what the function returned, and a list with one gradient per
+        argument, None where TensorFlow found no gradient.
+    """
+    import tensorflow as tf
+
+    watched = [a if isinstance(a, tf.Variable) else tf.convert_to_tensor(a) for a in args]
+    with tf.GradientTape() as tape:
+        for tensor in watched:
+            tape.watch(tensor)
+        value = function(*watched)
+    if not tf.is_tensor(value):
+        return value, [None] * len(watched)  # not computed with TensorFlow: nothing to follow
+    try:
+        gradients = list(tape.gradient(value, watched))
+    except Exception as error:  # noqa: BLE001 - say why, and let the check fail on None
+        print(f"tf.GradientTape could not differentiate the result: {type(error).__name__}: "
+              f"{str(error)[:300]}")
+        gradients = [None] * len(watched)
+    return value, gradients
 
 
 hide_check_frames()

@@ -14,7 +14,7 @@ import pytest
 from autograder.grading.execute import Limits, NotebookRunner
 from autograder.grading.status import CellStatus
 
-pytestmark = pytest.mark.grading
+pytestmark = [pytest.mark.grading, pytest.mark.xdist_group("judge_protocol")]
 
 SETUP = ("import numpy as np\nfrom autograder.checks import (CheckFailure, check_close, "
          "check_equal, check_true, check_raises, check_no_warnings, check_not_mutated)")

@@ -69,6 +69,19 @@ def test_other_values_become_references():
     assert data == [1, {"$handle": [7, []]}] and type(kept[0]) is _Liar
 
 
+def test_objects_the_other_side_owns_are_named_first():
+    mine = np.arange(3)
+    known = {id(mine): {"$kback": 5}}
+    data = wire.encode({"w": [mine, np.ones(2)]}, first=lambda v: known.get(id(v)))
+    assert data["w"][0] == {"$kback": 5} and "$array" in data["w"][1]
+
+
+@pytest.mark.parametrize("tag", ["$ktwin", "$kback", "$ksub"])
+def test_twin_references_need_a_resolver(tag):
+    with pytest.raises(wire.BadMessage):
+        wire.decode({tag: 1})
+
+
 def _npy(array: np.ndarray) -> str:
     buffer = io.BytesIO()
     np.save(buffer, array, allow_pickle=True)

@@ -39,7 +39,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from autograder.grading import remote, wire
+from autograder.grading import keras_twins, remote, wire
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
 
@@ -89,6 +89,7 @@ class Judge:
             os.chdir(cwd)
         self.namespace = {"__name__": "__main__", "__builtins__": builtins}
         self.from_kernel = {}
+        keras_twins.forget()
         errors = []
         for index, source in enumerate(setup):
             try:
@@ -215,6 +216,15 @@ def main() -> None:
         replies.write(json.dumps(reply) + "\n")
 
 
+JUDGE_MEMORY_MB = 8192  # the judge loads the student's layers (safe_mode): bound what they cost
+
+
+def _limit_judge_memory() -> None:
+    from autograder.grading.rlimits import apply_limits
+
+    apply_limits(JUDGE_MEMORY_MB, 0, 0)
+
+
 class JudgeProcess:
     """The grader's handle on a judge process (started on first use, reused after).
 
@@ -242,7 +252,8 @@ class JudgeProcess:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "autograder.grading.judge"], stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=self.env, text=True,
-                cwd=str(Path(__file__).resolve().parents[2]))
+                cwd=str(Path(__file__).resolve().parents[2]),
+                preexec_fn=_limit_judge_memory)
         return self.process
 
     def ask(self, command: dict, timeout: float) -> dict:

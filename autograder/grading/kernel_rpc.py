@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.grading import wire
+from autograder.grading import kernel_keras, wire
 
 _objects: dict[int, Any] = {}
 _twins: dict[int, np.random.Generator] = {}  # the judge's random generators, by its id
@@ -46,7 +46,7 @@ def _keep(value: Any) -> dict:
 
 
 def _out(value: Any) -> Any:
-    return wire.encode(value, on_other=_keep)
+    return wire.encode(value, on_other=_keep, first=kernel_keras.reference_back)
 
 
 class _Session:
@@ -54,6 +54,7 @@ class _Session:
 
     def __init__(self, ask: Any) -> None:
         self.ask = ask
+        self.call_state: dict = {}  # the current operation's Keras twins
 
     def exchange(self, message: dict) -> dict:
         """Sends a message to the judge (with the state of its generators); returns its reply."""
@@ -74,6 +75,10 @@ class _Session:
             if key not in _objects:
                 raise wire.BadMessage("the kernel no longer holds that object (was it restarted?)")
             return _objects[key]
+        if tag == "$ktwin" and isinstance(body, dict):
+            return kernel_keras.twin(body, self.resolve, self.call_state)
+        if tag != "$callback":
+            raise wire.BadMessage(f"the judge can't send a {tag}")
         return self._callback(body)
 
     def _callback(self, key: Any):
@@ -101,12 +106,18 @@ class _Session:
 
     def perform(self, request: dict) -> dict:
         """Carries out one operation; its value, or the exception it raised, as data."""
+        outer, self.call_state = self.call_state, {}
         try:
-            return self._perform(request)
+            kernel_keras.apply_states(request.get("twins"))
+            answer = self._perform(request)
         except KeyboardInterrupt:
             raise
         except BaseException as error:  # noqa: BLE001 - the student's code raised: report it
-            return {"raise": _describe(error)}
+            answer = {"raise": _describe(error)}
+        finally:
+            self.call_state = outer
+        twins = kernel_keras.changed_states() if kernel_keras.has_models() else []
+        return {**answer, "twins": twins} if twins else answer
 
     def _perform(self, request: dict) -> dict:
         op = request.get("op")
@@ -120,6 +131,10 @@ class _Session:
         if op == "lookup":
             found = {name: _out(shell_ns[name]) for name in request["names"] if name in shell_ns}
             return {"value": found}
+        if op == "helper":
+            from autograder.in_kernel import helper
+
+            return self._call(helper(request["name"]), request)
         if op == "seed":
             module, name = SEEDERS[request["function"]]
             getattr(__import__(module, fromlist=[name]), name)(*request["args"])
@@ -167,7 +182,9 @@ class _Session:
             after = _out(now)
             if after != request["kwargs"].get(name):
                 changed[name] = after
-        return {"value": _out(result), "changed": changed,
+        value = (kernel_keras.submodel(result, self.call_state)
+                 if kernel_keras.is_symbolic(result) else _out(result))
+        return {"value": value, "changed": changed,
                 "warnings": [[type(w.message).__name__, str(w.message)[:2000],
                               str(w.filename), int(w.lineno or 0)] for w in caught[:50]]}
 

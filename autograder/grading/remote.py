@@ -25,7 +25,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from autograder.grading import wire
+from autograder.grading import keras_twins, wire
 
 # Modules whose classes a handle may claim, for ``isinstance`` in the tests: the claim is
 # only ever used for isinstance; every value still comes from the kernel as data.
@@ -120,6 +120,7 @@ class Channel:
         self.kernel_pid = kernel_pid
         self.output = output
         self.callbacks: dict[int, Callable] = {}
+        self.symbolic: dict[int, Any] = {}  # the test's symbolic Keras tensors sent, by id
         self.client = _client_for(connection)
         self.msg_id = self.client.execute(SERVE_CODE, silent=True, store_history=False,
                                           allow_stdin=True)
@@ -200,6 +201,8 @@ class Channel:
             key = len(self.callbacks) + 1
             self.callbacks[key] = value
             return {"$callback": key}
+        if keras_twins.is_keras_object(value):
+            return keras_twins.reference(value, self._reference, self.symbolic)
         kind = type(value)
         raise wire.UnsendableValue(
             f"the test gave a {kind.__module__}.{kind.__qualname__} to the student's code, and "
@@ -214,7 +217,11 @@ class Channel:
                     and isinstance(body[1], list)):
                 raise wire.BadMessage("a malformed handle")
             return Remote(body[0], [str(n) for n in body[1][:12]])
-        if body not in self.callbacks:
+        if tag == "$kback":
+            return keras_twins.original(body)
+        if tag == "$ksub":
+            return keras_twins.load_submodel(body, self.symbolic)
+        if tag != "$callback" or body not in self.callbacks:
             raise wire.BadMessage("an unknown callback")
         return self.callbacks[body]
 
@@ -224,12 +231,14 @@ class Channel:
 
     def request(self, message: dict) -> dict:
         """Sends one operation; returns the kernel's answer, serving its callbacks."""
-        self.client.input(wire.dumps(message))
+        twins = keras_twins.changed_states()
+        self.client.input(wire.dumps({**message, "twins": twins} if twins else message))
         while True:
             answer = self._next_prompt()
             if not isinstance(answer, dict):
                 raise wire.BadMessage("the kernel's answer is not an object")
             _follow_generators(answer.get("rngs"))
+            keras_twins.write_back(answer.get("twins"))
             if "callback" not in answer:
                 return answer
             self.client.input(wire.dumps(self._serve_callback(answer)))
@@ -274,6 +283,14 @@ class Channel:
         for entry in answer.get("warnings", [])[:50]:
             _warn_again(entry)
         return wire.decode(answer.get("value"), self._resolve)
+
+
+def run_helper(key: str, args: tuple, kwargs: dict) -> Any:
+    """Runs a registered course helper (``autograder.in_kernel``) in the student's kernel."""
+    channel = _channel()
+    return channel.value({"op": "helper", "name": key,
+                          "args": [channel.encode(a) for a in args],
+                          "kwargs": {k: channel.encode(v) for k, v in kwargs.items()}})
 
 
 _FUNCTIONS = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, functools.partial,

@@ -38,6 +38,9 @@ MAX_DEPTH = 32
 MAX_ITEMS = 1_000_000
 ARRAY_KINDS = frozenset("biufcUS")  # bool, integers, floats, complex, str, bytes; no objects
 _SCALARS = (type(None), bool, int, float, str)
+# References each side resolves itself: a kernel object, a judge function, and Keras twins
+# (a test's object described for the kernel, a twin named back, the student's layers).
+REFERENCE_TAGS = ("$handle", "$callback", "$ktwin", "$kback", "$ksub")
 
 
 class UnsendableValue(TypeError):
@@ -99,13 +102,17 @@ def generator_from_state(state: Any) -> np.random.Generator:
     return np.random.Generator(bits)
 
 
-def encode(value: Any, on_other: Callable[[Any], dict] | None = None, _depth: int = 0) -> Any:
+def encode(value: Any, on_other: Callable[[Any], dict] | None = None, _depth: int = 0,
+           first: Callable[[Any], dict | None] | None = None) -> Any:
     """A value as JSON-ready data.
 
     Args:
         value: What to send.
         on_other: Called with a value that is not data; returns its reference (a handle or
             a callback). Without it such a value raises :class:`UnsendableValue`.
+        first: Asked before anything else for every value that is not a plain scalar; a
+            reference it returns is sent instead (the kernel names the judge's own objects
+            this way, even a Keras variable that would otherwise cross as an array).
 
     Returns:
         Data that ``json.dumps`` accepts.
@@ -117,6 +124,10 @@ def encode(value: Any, on_other: Callable[[Any], dict] | None = None, _depth: in
     if _depth > MAX_DEPTH:
         raise UnsendableValue(f"values nested more than {MAX_DEPTH} levels deep can't be sent")
     kind = type(value)
+    if first is not None and kind not in _SCALARS:
+        known = first(value)
+        if known is not None:
+            return known
     if kind in _SCALARS:
         if kind is float and not np.isfinite(value):
             return {"$float": repr(value)}
@@ -140,16 +151,16 @@ def encode(value: Any, on_other: Callable[[Any], dict] | None = None, _depth: in
     if kind in (list, tuple):
         if len(value) > MAX_ITEMS:
             raise UnsendableValue(f"a {kind.__name__} of {len(value):,} items is too long to send")
-        items = [encode(item, on_other, _depth + 1) for item in value]
+        items = [encode(item, on_other, _depth + 1, first) for item in value]
         return items if kind is list else {"$tuple": items}
     if kind is dict:
         if len(value) > MAX_ITEMS:
             raise UnsendableValue(f"a dict of {len(value):,} items is too long to send")
         if all(type(key) is str and not key.startswith("$") for key in value):
-            return {key: encode(item, on_other, _depth + 1) for key, item in value.items()}
+            return {key: encode(item, on_other, _depth + 1, first) for key, item in value.items()}
         if not all(type(key) in (str, int, float, bool) for key in value):
             raise UnsendableValue("only dicts with str, int, float or bool keys can be sent")
-        return {"$dict": [[encode(key), encode(item, on_other, _depth + 1)]
+        return {"$dict": [[encode(key), encode(item, on_other, _depth + 1, first)]
                           for key, item in value.items()]}
     if on_other is None:
         raise UnsendableValue(f"a {kind.__module__}.{kind.__qualname__} can't be sent: only "
@@ -218,7 +229,7 @@ def decode(data: Any, on_reference: Callable[[str, Any], Any] | None = None,
             if on_reference is not None and body[0]:
                 return on_reference(tag, [body[0], state])
             return generator_from_state(state)
-        if tag in ("$handle", "$callback"):
+        if tag in REFERENCE_TAGS:
             if on_reference is None:
                 raise BadMessage(f"a {tag[1:]} is not allowed here")
             return on_reference(tag, body)
