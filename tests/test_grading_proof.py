@@ -91,3 +91,8 @@ def test_grading_both_ways(module, tmp_path):
         not_caught = [f"{f} ({variants.WRONG[f][k][0]})" for f in functions
                       if totals[f][0] >= totals[f][1]]
         assert not not_caught, f"wrong answers #{k} kept full marks: {not_caught}"
+        for function, words in getattr(variants, "EXPECTED_MESSAGES", {}).get(k, {}).items():
+            messages = [c.message for c in wrong.cells if c.function == function and c.message]
+            assert any(words in m for m in messages), (
+                f"wrong answers #{k}: no failed test of {function} says {words!r}:\n"
+                + describe(wrong))

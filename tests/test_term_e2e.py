@@ -194,6 +194,12 @@ def test_a_whole_term(tmp_path, browser):  # noqa: F811
     assert canvas_rows[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
     assert ["Lovelace, Ada", "501", "S001", "alovelace", "", wide["ada"]["01_neuron"],
             "27.5"] in canvas_rows
+    with (results / "export-moodle.csv").open() as handle:
+        moodle_rows = {r["ID number"]: r for r in csv.DictReader(handle)}
+    assert set(moodle_rows) == set(wide)
+    assert moodle_rows["ada"]["First name"] == "Ada" and moodle_rows["ada"]["Last name"] == "Lovelace"
+    assert moodle_rows["ada"]["Email address"] == "ada@uni.example"
+    assert moodle_rows["ada"]["06_softmax"] == "27.5" and moodle_rows["hal"]["06_softmax"] == ""
 
     # 7. report, opened as the instructor would
     assert main(["report", str(results)]) == 0

@@ -202,3 +202,11 @@ def gan_train_step(generator, discriminator, g_opt, d_opt, real, latent_dim):
 '''),
     ],
 }
+
+# What the student reads for a wrong answer: wrong answers #k -> function -> words that a
+# failed test of that function must say (a loss computed in NumPy is told what to change,
+# not shown a TypeError from inside TensorFlow).
+EXPECTED_MESSAGES = {
+    1: {"discriminator_loss": "compute the loss with TensorFlow or Keras operations",
+        "generator_loss": "compute the loss with TensorFlow or Keras operations"},
+}
