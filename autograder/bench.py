@@ -60,9 +60,11 @@ def _timed_kernel(source: str, limits: Limits, repeats: int) -> float:
     return total / repeats
 
 
-def _uses_tensorflow(root: Path, module: str) -> bool:
-    text = solution_path(root, module).read_text(encoding="utf-8")
-    return "keras" in text or "tensorflow" in text
+def _uses_tensorflow(root: Path, module: str, limits: Limits) -> bool:
+    """Whether the module's kernels import TensorFlow (test cells in the judge don't count)."""
+    from autograder.grading.submission import kernel_imports, load_source
+
+    return bool(kernel_imports(limits, load_source(root, module)[0]))
 
 
 def grade_ours(root: Path, submissions: Path, out: Path, workers: int, limits: Limits
@@ -162,7 +164,7 @@ def main(argv: list[str] | None = None) -> None:
 
         start = _timed_kernel("pass", limits, args.kernel_samples)
         with_tf = _timed_kernel("import tensorflow", limits, args.kernel_samples)
-        tf_modules = sum(_uses_tensorflow(root, m) for m in modules)
+        tf_modules = sum(_uses_tensorflow(root, m, limits) for m in modules)
         fixed = args.students * (len(modules) * start + tf_modules * (with_tf - start))
         print(f"kernel start (sandboxed={NotebookRunner(nbformat.v4.new_notebook(), None, limits).sandboxed}): "
               f"{start:.2f} s; + import tensorflow: {with_tf - start:.2f} s "

@@ -14,7 +14,7 @@ from nbformat import NotebookNode
 
 from autograder.course import exercise_path, solution_path
 from autograder.grading.assemble import GradedCellSpec, assemble, graded_cells
-from autograder.grading.cells import grade_id
+from autograder.grading.cells import grade_id, is_autograded_test, runs_in_judge
 from autograder.grading.execute import Limits, NotebookRun, NotebookRunner
 from autograder.grading.feedback import write_feedback
 from autograder.grading.reading import UnreadableNotebook, read_submission
@@ -88,13 +88,24 @@ def fingerprint(notebook_path: Path | None, root: Path, module: str, limits: Lim
     return digest.hexdigest()
 
 
+def kernel_imports(limits: Limits, source: NotebookNode) -> tuple[str, ...]:
+    """The heavy packages (TensorFlow, Keras) that the student's kernel will import.
+
+    Only cells that run in the kernel count: the set-up and answer cells, and test cells
+    only where the judge is off (or a cell is marked to run in the kernel). A module whose
+    tests use Keras as a reference, and whose exercises are NumPy, pays for TensorFlow in
+    the judge (once per worker), not in every student's kernel.
+    """
+    text = "\n".join(c.source for c in source.cells if c.cell_type == "code" and not (
+        limits.judge and is_autograded_test(c) and runs_in_judge(c)))
+    return tuple(name for name in ("tensorflow", "keras") if re.search(rf"\b{name}\b", text))
+
+
 def with_preload(limits: Limits, source: NotebookNode) -> Limits:
-    """``limits`` with TensorFlow and Keras preloaded when the module's source uses them."""
+    """``limits`` with TensorFlow and Keras preloaded when the kernel will import them."""
     if limits.preload:
         return limits
-    text = "\n".join(c.source for c in source.cells if c.cell_type == "code")
-    uses = [name for name in ("tensorflow", "keras") if re.search(rf"\b{name}\b", text)]
-    return dataclasses.replace(limits, preload=tuple(uses))
+    return dataclasses.replace(limits, preload=kernel_imports(limits, source))
 
 
 def _ungraded_errors(run: NotebookRun, shown: int = 5) -> list[str]:
