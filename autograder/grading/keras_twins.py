@@ -190,12 +190,20 @@ def changed_states() -> list:
     Sent with every operation, so that a twin the student's code reaches through another
     object (the base inside a transfer model) is what the test left it.
     """
+    return states_changed(_models, _synced)
+
+
+def states_changed(models: dict[int, Any], synced: dict[int, str]) -> list:
+    """``[id, state]`` of each model whose digest differs from ``synced`` (then updated).
+
+    Both sides use it: the judge for the test's models, the kernel for their twins.
+    """
     changed = []
-    for key, model in _models.items():
+    for key, model in models.items():
         digest = state_digest(model)
-        if digest != _synced.get(key):
+        if digest != synced.get(key):
             changed.append([key, model_state(model)])
-            _synced[key] = digest
+            synced[key] = digest
     return changed
 
 

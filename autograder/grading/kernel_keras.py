@@ -112,15 +112,9 @@ def apply_states(states: Any) -> None:
 
 def changed_states() -> list:
     """The states of the twins the student's code changed since the judge last had them."""
-    from autograder.grading.keras_twins import model_state, state_digest
+    from autograder.grading.keras_twins import states_changed
 
-    changed = []
-    for key, model in _models.items():
-        digest = state_digest(model)
-        if digest != _synced.get(key):
-            changed.append([key, model_state(model)])
-            _synced[key] = digest
-    return changed
+    return states_changed(_models, _synced)
 
 
 def is_symbolic(value: Any) -> bool:
