@@ -3,7 +3,8 @@
 A small notebook in a real kernel: a test's model updated by the student's function and
 written back (weights, batch-norm statistics, trainable flags), the same model and Adam
 given to two calls, the test's model given back (``result is model``), a callback of the
-test driving the kernel's training, symbolic tensors through the student's layers (nested
+test driving the kernel's training, a course callback run in the kernel with its state
+brought back, symbolic tensors through the student's layers (nested
 calls, a Lambda layer refused with a clear message), and a wrong answer that must fail.
 """
 
@@ -105,6 +106,20 @@ history = model.fit(np.ones((8, 3)), np.ones((8, 1)), epochs=10, verbose=0, call
 check_equal(len(seen), 2, "epochs seen by the test's callback")
 check_equal(len(history.history["loss"]), 2, "epochs trained (the callback stopped at 2)")
 ''',
+    "test_course_callback": '''from autograder.callbacks import TimeBudget
+model = build(1)
+model.compile(optimizer=keras.optimizers.SGD(0.01), loss="mse")
+spent = TimeBudget(0.0)
+history = model.fit(np.ones((64, 3)), np.ones((64, 1)), batch_size=8, epochs=5, verbose=0,
+                    callbacks=[spent])
+check_true(spent.exceeded, "the budget spent in the kernel comes back to the test's callback")
+check_equal(len(history.history["loss"]), 1, "epochs trained (stopped after the first batch)")
+ample = TimeBudget(600)
+history = model.fit(np.ones((64, 3)), np.ones((64, 1)), batch_size=8, epochs=2, verbose=0,
+                    callbacks=[ample])
+check_true(not ample.exceeded, "a budget not spent")
+check_equal(len(history.history["loss"]), 2, "epochs trained with time to spare")
+''',
     "test_symbolic": '''keras.utils.set_random_seed(1)
 inputs = keras.Input((5,))
 outputs = block(block(inputs, 5), 5)
@@ -181,6 +196,16 @@ def test_a_model_state_is_checked_before_it_is_written():
     good["weights"] = [wire.encode(np.ones(w.shape, "float32")) for w in model.get_weights()]
     keras_twins.set_model_state(model, good)
     assert all(np.all(w == 1) for w in model.get_weights())
+
+    from autograder.callbacks import TimeBudget
+
+    budget = TimeBudget(1)
+    for bad in ({"attributes": {"exceeded": [True]}}, {"attributes": {"model": 1}},
+                {"weights": []}):
+        with pytest.raises(wire.BadMessage, match="TimeBudget"):
+            keras_twins.set_model_state(budget, bad)
+    keras_twins.set_model_state(budget, {"attributes": {"exceeded": True}})
+    assert budget.exceeded is True
 
 
 @pytest.mark.parametrize("gid", sorted(TESTS))

@@ -19,7 +19,9 @@ data, and none may be pickled. Each crosses in a form Keras itself defines
   (``keras.saving.serialize_keras_object``); the twin is kept by id, so an optimizer keeps
   its state (Adam's moments) across calls;
 * a callback: the hooks its class overrides, called back in the judge (``self.model`` is
-  then the kernel's model, seen as a handle);
+  then the kernel's model, seen as a handle). A course callback (:mod:`autograder.callbacks`)
+  crosses as its config instead and runs in the kernel; the attributes its class names in
+  ``TWIN_STATE`` are its state, kept in step like a model's;
 * a symbolic tensor (``keras.Input``): its shape and dtype. The kernel makes an ``Input``
   like it; when the student's function returns a symbolic tensor, the kernel wraps the
   layers between them in a model and sends its archive back (``{"$ksub": ...}``), which the
@@ -50,8 +52,8 @@ HOOKS = ("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end",
 MAX_ARCHIVE_BYTES = 64 * 1024 * 1024
 
 _sent: dict[int, Any] = {}  # the test's objects that have twins, by id (kept alive: ids stay unique)
-_models: dict[int, Any] = {}  # the test's models among them
-_synced: dict[int, str] = {}  # the digest of each model's state when both sides last agreed
+_models: dict[int, Any] = {}  # the test's models among them (and course callbacks: stateful)
+_synced: dict[int, str] = {}  # the digest of each one's state when both sides last agreed
 _archives: dict[int, str] = {}  # a model's .keras archive, made once
 
 
@@ -68,7 +70,8 @@ def _keras() -> Any:
 def is_keras_object(value: Any) -> bool:
     """Whether ``value`` is a Keras object that can have a twin in the kernel."""
     keras = _keras()
-    if keras is None or not (type(value).__module__ or "").startswith(("keras", "__main__")):
+    if keras is None or not (type(value).__module__ or "").startswith(
+            ("keras", "__main__", "autograder.callbacks")):
         return False
     return isinstance(value, (keras.Model, keras.KerasTensor, keras.callbacks.Callback,
                               keras.optimizers.Optimizer, keras.losses.Loss,
@@ -92,9 +95,17 @@ def model_state(model: Any) -> dict:
 
     Order, not variable paths: a model loaded from an archive has the same layers in the
     same order, but its variables' paths depend on the name scopes it was loaded under.
+    A course callback's state is its ``TWIN_STATE`` attributes.
     """
+    if _attribute_state(model):
+        return {"attributes": {name: getattr(model, name) for name in type(model).TWIN_STATE}}
     return {"weights": [wire.encode(np.asarray(v.numpy())) for v in model.weights],
             "trainable": [[layer.name, bool(layer.trainable)] for layer in _layers(model)]}
+
+
+def _attribute_state(value: Any) -> bool:
+    """Whether ``value`` is a course callback, whose state is a few plain attributes."""
+    return isinstance(getattr(type(value), "TWIN_STATE", None), tuple)
 
 
 def _layers(model: Any) -> list:
@@ -104,6 +115,9 @@ def _layers(model: Any) -> list:
 def state_digest(model: Any) -> str:
     """A digest of a model's weights and trainable flags (the same on both sides)."""
     digest = hashlib.blake2b(digest_size=16)
+    if _attribute_state(model):
+        digest.update(repr(sorted(model_state(model)["attributes"].items())).encode())
+        return digest.hexdigest()
     for variable in model.weights:
         value = np.ascontiguousarray(np.asarray(variable.numpy()))
         digest.update(f"{value.dtype.str}{value.shape}".encode())
@@ -120,6 +134,15 @@ def set_model_state(model: Any, state: Any) -> None:
     """
     if not isinstance(state, dict):
         raise wire.BadMessage("a model's state must be an object")
+    if _attribute_state(model):
+        attributes = state.get("attributes")
+        names = type(model).TWIN_STATE
+        if not (isinstance(attributes, dict) and set(attributes) == set(names)
+                and all(type(v) in (bool, int, float, str) for v in attributes.values())):
+            raise wire.BadMessage(f"a {type(model).__name__}'s state came back malformed")
+        for name in names:
+            setattr(model, name, attributes[name])
+        return
     layers = _layers(model)
     flags = state.get("trainable", [])
     if isinstance(flags, list) and len(flags) == len(layers):
@@ -157,6 +180,11 @@ def reference(value: Any, callback_reference: Callable[[Callable], dict],
         symbolic[key] = value
         return {"$ktwin": {"kind": "symbolic", "id": key, "shape": wire.encode(tuple(value.shape)),
                            "dtype": str(value.dtype)}}
+    if _attribute_state(value):  # a course callback: runs in the kernel, made from its config
+        _sent[key] = _models[key] = value
+        _synced[key] = state_digest(value)
+        return {"$ktwin": {"kind": "config", "id": key, "state": model_state(value),
+                           "config": wire.encode(keras.saving.serialize_keras_object(value))}}
     if isinstance(value, keras.callbacks.Callback):
         base = keras.callbacks.Callback
         hooks = {name: callback_reference(getattr(value, name)) for name in HOOKS

@@ -15,7 +15,7 @@ from typing import Any, Callable
 from autograder.grading import wire
 
 _twins: dict[int, Any] = {}  # the judge's id -> the twin
-_models: dict[int, Any] = {}  # the judge's id -> a twin that is a model
+_models: dict[int, Any] = {}  # the judge's id -> a twin with a state: a model, a course callback
 _synced: dict[int, str] = {}  # the digest of each model twin's state when both sides agreed
 _judge_ids: dict[int, int] = {}  # id(twin, or a layer or variable of one) -> the judge's id
 
@@ -94,8 +94,14 @@ def twin(body: dict, resolve: Callable[[str, Any], Any], call_state: dict) -> An
     if kind == "config":
         found = _twins.get(key)
         if found is None:
+            if "state" in body:
+                import autograder.callbacks  # noqa: F401 - registers the course's callbacks
             found = _remember(key, saving.deserialize_keras_object(wire.decode(body["config"]),
                                                                    safe_mode=True))
+        if "state" in body:  # a course callback (autograder.callbacks): its state is kept in step
+            set_model_state(found, body["state"])
+            _models[key] = found
+            _synced[key] = state_digest(found)
         return found
     raise wire.BadMessage(f"unknown twin kind {str(kind)[:40]!r}")
 
