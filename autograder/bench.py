@@ -5,8 +5,9 @@ student submits the module's solution notebook, so every test runs to the end), 
 grades it
 
 1. with this grader and one worker,
-2. with this grader and one worker per CPU core,
-3. with plain sequential ``nbgrader autograde`` in a temporary nbgrader course (gradebook,
+2. (``--without-spares``) with one worker and no spare kernels, as before them,
+3. with this grader and one worker per CPU core,
+4. with plain sequential ``nbgrader autograde`` in a temporary nbgrader course (gradebook,
    ``generate_assignment``, ``submitted/``, ``autograde``),
 
 and prints seconds per submission, submissions per minute, the share of the time spent
@@ -67,9 +68,12 @@ def _uses_tensorflow(root: Path, module: str, limits: Limits) -> bool:
     return bool(kernel_imports(limits, load_source(root, module)[0]))
 
 
-def grade_ours(root: Path, submissions: Path, out: Path, workers: int, limits: Limits
-               ) -> tuple[float, dict[str, float]]:
+def grade_ours(root: Path, submissions: Path, out: Path, workers: int, limits: Limits,
+               prestart: bool = True) -> tuple[float, dict[str, float]]:
     """Seconds this grader takes for the class with ``workers`` workers (feedback included).
+
+    ``prestart`` False grades without spare kernels (each kernel started when its notebook
+    comes), as the engine did before them.
 
     Returns:
         The wall time, and the mean seconds per submission of each phase
@@ -79,7 +83,7 @@ def grade_ours(root: Path, submissions: Path, out: Path, workers: int, limits: L
 
     began = time.monotonic()
     result = grade_batch(submissions, out, root, workers=workers, limits=limits,
-                         feedback=True, force=True, progress=False)
+                         feedback=True, force=True, progress=False, prestart=prestart)
     seconds = time.monotonic() - began
     scores = [g.score for g in result.grades]
     print(f"  graded {len(scores)} submissions, mean score {sum(scores) / max(1, len(scores)):.1f}, "
@@ -150,6 +154,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--timeout", type=float, default=Limits().cell_timeout)
     parser.add_argument("--no-nbgrader", action="store_true", help="skip plain nbgrader")
     parser.add_argument("--kernel-samples", type=int, default=3)
+    parser.add_argument("--without-spares", action="store_true",
+                        help="also grade with 1 worker and no spare kernels, for comparison")
     args = parser.parse_args(argv)
 
     root = find_course_root()
@@ -172,6 +178,10 @@ def main(argv: list[str] | None = None) -> None:
 
         print("grading with 1 worker...", flush=True)
         one, phases = grade_ours(root, submissions, work / "out1", 1, limits)
+        bare = None
+        if args.without_spares:
+            print("grading with 1 worker, no spare kernels...", flush=True)
+            bare = grade_ours(root, submissions, work / "out0", 1, limits, prestart=False)
         print(f"grading with {args.workers} workers...", flush=True)
         many, _ = grade_ours(root, submissions, work / "outN", args.workers, limits)
         plain = None
@@ -183,17 +193,25 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  1 worker : {one / count:6.2f} s/submission, {60 * count / one:7.1f} submissions/min")
         print(f"  {args.workers} workers: {many / count:6.2f} s/submission, "
               f"{60 * count / many:7.1f} submissions/min (speed-up {one / many:.2f}x)")
-        print(f"  kernel starts: {100 * args.students * len(modules) * start / one:.0f}% and "
-              f"TensorFlow imports: {100 * (fixed - args.students * len(modules) * start) / one:.0f}% "
-              "of the 1-worker time")
+        if bare is not None:
+            print(f"  1 worker, no spare kernels: {bare[0] / count:6.2f} s/submission "
+                  f"(spares make 1 worker {bare[0] / one:.2f}x as fast)")
+        print(f"  started in the worker's path, kernels would cost "
+              f"{100 * args.students * len(modules) * start / one:.0f}% and TensorFlow imports "
+              f"{100 * (fixed - args.students * len(modules) * start) / one:.0f}% of the 1-worker "
+              "time (spare kernels start beside the previous notebook instead)")
         print(f"  one student's whole course ({len(modules)} module(s)), 1 worker: "
               f"{one / args.students:.1f} s")
         if plain is not None:
             print(f"  nbgrader : {plain / count:6.2f} s/submission, {60 * count / plain:7.1f} "
                   f"submissions/min; ours is {plain / one:.2f}x (1 worker) and "
                   f"{plain / many:.2f}x ({args.workers} workers) as fast")
-        print("\nwhere the time goes (1 worker, mean per submission)")
+        print("\nwhere the time goes (1 worker, mean per submission; with a spare, its start-up "
+              "is the wait under 'kernel start')")
         print(phase_table(phases))
+        if bare is not None:
+            print("\nthe same without spare kernels")
+            print(phase_table(bare[1]))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -57,7 +57,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     kwargs = {"executor_factory": executor_factory} if executor_factory else {}
     result = grade_batch(Path(args.submissions), Path(args.out), root, workers=args.workers,
                          limits=_limits(args), modules=args.modules, force=args.force,
-                         feedback=not args.no_feedback, progress=not args.quiet, **kwargs)
+                         feedback=not args.no_feedback, progress=not args.quiet,
+                         prestart=not args.no_spare, **kwargs)
     print(class_summary(result.grades))
     print(f"\n{result.graded} notebook(s) graded, {result.reused} up to date, in "
           f"{time.monotonic() - started:.1f} s. Grades: {result.csv_path}"
@@ -138,6 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--modules", nargs="+", metavar="MODULE", help="only these modules")
     grade.add_argument("--force", action="store_true", help="regrade up-to-date submissions")
     grade.add_argument("--no-feedback", action="store_true", help="skip the HTML feedback")
+    grade.add_argument("--no-spare", action="store_true",
+                       help="start each kernel only when its notebook comes (by default each "
+                            "worker starts its next kernel early: one more idle kernel's "
+                            "memory per worker, about 0.5 GiB with TensorFlow)")
     grade.add_argument("--scheduler", metavar="ADDRESS",
                        help="a Dask scheduler (tcp://host:8786) to spread the work over")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -130,8 +130,8 @@ def _feedback_path(out: Path, task: Task) -> Path:
     return out / "feedback" / safe_name(task.student_id) / f"{task.module}.html"
 
 
-def grade_task(task: Task, out: Path, root: Path, limits: Limits, feedback: bool = True
-               ) -> SubmissionGrade:
+def grade_task(task: Task, out: Path, root: Path, limits: Limits, feedback: bool = True,
+               next_module: str | None = None) -> SubmissionGrade:
     """Grades one task and writes its record; never raises.
 
     If the grader itself breaks (a bug, not the student's doing), every graded cell is
@@ -143,6 +143,8 @@ def grade_task(task: Task, out: Path, root: Path, limits: Limits, feedback: bool
         root: The course repository.
         limits: Time and output limits.
         feedback: Whether to write the HTML feedback.
+        next_module: The module this worker will most likely grade next (its kernel is
+            started early), or None.
 
     Returns:
         The grades, as also written to the record.
@@ -151,7 +153,8 @@ def grade_task(task: Task, out: Path, root: Path, limits: Limits, feedback: bool
     try:
         path, notes = find_submitted_notebook(task.folder, task.module)
         result = grade_notebook(path, task.module, student, root, limits,
-                                _feedback_path(out, task) if feedback else None, notes)
+                                _feedback_path(out, task) if feedback else None, notes,
+                                next_module)
     except Exception:  # noqa: BLE001 - the batch must go on; the error is kept
         detail = traceback.format_exc(limit=6)
         try:
@@ -216,7 +219,8 @@ def process_pool(workers: int) -> cf.Executor:
 def grade_batch(submissions: Path, out: Path, root: Path, *, workers: int | None = None,
                 limits: Limits | None = None, modules: Iterable[str] | None = None,
                 feedback: bool = True, force: bool = False, progress: bool = True,
-                executor_factory: ExecutorFactory = process_pool) -> BatchResult:
+                executor_factory: ExecutorFactory = process_pool,
+                prestart: bool = True) -> BatchResult:
     """Grades every submission under ``submissions`` and writes ``out/grades.csv``.
 
     Args:
@@ -231,6 +235,8 @@ def grade_batch(submissions: Path, out: Path, root: Path, *, workers: int | None
         progress: Show a progress bar with the time left on stderr.
         executor_factory: Makes the executor for ``workers`` (local processes by default;
             a Dask cluster's executor for ``--scheduler``).
+        prestart: Start each worker's next kernel while it grades the current notebook
+            (a spare kernel, see :mod:`.spare`; costs one idle kernel's memory per worker).
 
     Returns:
         The batch's grades and counts.
@@ -261,8 +267,16 @@ def grade_batch(submissions: Path, out: Path, root: Path, *, workers: int | None
         if not chosen:
             os.environ[THREADS_VARIABLE] = str(max(1, (os.cpu_count() or 1)
                                                    // min(workers, len(todo))))
-        with executor_factory(min(workers, len(todo))) as pool:
-            futures = {pool.submit(grade_task, t, out, root, limits, feedback): t for t in todo}
+        # Module by module: a worker's next notebook then mostly needs a kernel like the one
+        # it has (the same preloads), which it starts early. Tasks are handed out in this
+        # order, so a worker's next task is about ``pool size`` places further on.
+        todo.sort(key=lambda t: (t.module, t.student_id))
+        size = min(workers, len(todo))
+        following = [todo[i + size].module if prestart and i + size < len(todo) else None
+                     for i in range(len(todo))]
+        with executor_factory(size) as pool:
+            futures = {pool.submit(grade_task, t, out, root, limits, feedback, after): t
+                       for t, after in zip(todo, following)}
             if not chosen:
                 os.environ.pop(THREADS_VARIABLE, None)
             for future in cf.as_completed(futures):

@@ -36,7 +36,7 @@ from nbformat import NotebookNode
 
 from autograder.determinism import GRADING_ENVIRONMENT, THREADS_VARIABLE, thread_environment
 from autograder.grading import cells as C
-from autograder.grading import guard, jupyter_adapter, sandbox
+from autograder.grading import guard, jupyter_adapter, sandbox, spare
 from autograder.grading.judge import JudgeProcess
 from autograder.grading.limits import Limits
 from autograder.grading.status import CellStatus
@@ -237,17 +237,23 @@ def make_scratch(data_dir: Path | None) -> str:
     Returns:
         The new folder's path.
     """
-    workdir = Path(tempfile.mkdtemp(prefix="dlcourse-kernel-"))
-    if data_dir is not None and data_dir.is_dir():
-        for item in data_dir.iterdir():
-            if item.suffix == ".ipynb" or item.name.startswith("."):
-                continue
-            target = workdir / item.name
-            if item.is_dir() and not item.is_symlink():
-                shutil.copytree(item, target, symlinks=True)
-            else:
-                shutil.copy2(item, target, follow_symlinks=False)
-    return str(workdir)
+    workdir = tempfile.mkdtemp(prefix="dlcourse-kernel-")
+    copy_data(data_dir, Path(workdir))
+    return workdir
+
+
+def copy_data(data_dir: Path | None, workdir: Path) -> None:
+    """Copies ``data_dir``'s data files (not its notebooks or hidden files) into ``workdir``."""
+    if data_dir is None or not data_dir.is_dir():
+        return
+    for item in data_dir.iterdir():
+        if item.suffix == ".ipynb" or item.name.startswith("."):
+            continue
+        target = workdir / item.name
+        if item.is_dir() and not item.is_symlink():
+            shutil.copytree(item, target, symlinks=True)
+        else:
+            shutil.copy2(item, target, follow_symlinks=False)
 
 
 class NotebookRunner:
@@ -264,12 +270,17 @@ class NotebookRunner:
         limits: Time, output and restart limits.
         env: Environment variables for the kernel.
         kernel_name: The Jupyter kernel to start.
+        prestart: The limits of the submission this process grades next: once this
+            notebook's kernel is up, a kernel for that one starts beside it
+            (:mod:`.spare`). None: no spare.
     """
 
     def __init__(self, notebook: NotebookNode, data_dir: Path | None, limits: Limits,
-                 env: dict[str, str] | None = None, kernel_name: str = "python3") -> None:
+                 env: dict[str, str] | None = None, kernel_name: str = "python3",
+                 prestart: Limits | None = None) -> None:
         self.nb = notebook
         self.limits = limits
+        self.kernel_name, self.extra_env, self.prestart = kernel_name, env, prestart
         self.sandboxed = sandbox.use_sandbox(limits.sandbox)
         share = int(os.environ.get(THREADS_VARIABLE, "0") or 0)
         self.base_env = {**os.environ, **GRADING_ENVIRONMENT, **thread_environment(share),
@@ -287,7 +298,8 @@ class NotebookRunner:
             max_total_bytes=limits.max_notebook_output_bytes)
         self.restarts = 0
         self.phases = dict.fromkeys(PHASES, 0.0)
-        self._socket_dir: str | None = None
+        self.socket_dir: str | None = None
+        self.uid: int | None = None  # the sandboxed kernel's user, when the grader is root
         self._kernel: tuple[int | None, int | None] | None = None  # (launcher, kernel) pids
         self.judge = JudgeProcess.shared(self.base_env) if limits.judge else None
         self._judge_generation = -1
@@ -300,22 +312,22 @@ class NotebookRunner:
         """Points the kernel manager at the limited (and maybe sandboxed) kernel command."""
         spec = km.kernel_spec
         if self.sandboxed:
-            if self._socket_dir is not None:  # the last kernel's, writable by it: replace
-                shutil.rmtree(self._socket_dir, ignore_errors=True)
-            self._socket_dir = tempfile.mkdtemp(prefix="dlk-")
+            if self.socket_dir is not None:  # the last kernel's, writable by it: replace
+                shutil.rmtree(self.socket_dir, ignore_errors=True)
+            self.socket_dir = tempfile.mkdtemp(prefix="dlk-")
             km.transport = "ipc"
-            km.connection_file = os.path.join(self._socket_dir, f"kernel-{self.restarts}.json")
-            km.ip = os.path.join(self._socket_dir, f"k{self.restarts}")
-        uid = sandbox.kernel_uid() if self.sandboxed else None
+            km.connection_file = os.path.join(self.socket_dir, f"kernel-{self.restarts}.json")
+            km.ip = os.path.join(self.socket_dir, f"k{self.restarts}")
+        uid = self.uid = sandbox.kernel_uid() if self.sandboxed else None
         argv = sandbox.kernel_command(
-            list(spec.argv), Path(self.workdir), Path(self._socket_dir or self.workdir),
+            list(spec.argv), Path(self.workdir), Path(self.socket_dir or self.workdir),
             self.limits.memory_mb, self.limits.max_processes, self.limits.max_file_mb,
             self.sandboxed, uid)
         jupyter_adapter.use_kernel_command(
             km, argv, "message" if self.sandboxed else spec.interrupt_mode)
         if uid is not None:  # the kernel's own user must read its connection file
             km.write_connection_file()
-            for folder in (self.workdir, self._socket_dir):
+            for folder in (self.workdir, self.socket_dir):
                 sandbox.give_to(Path(folder), uid)
 
     def _new_scratch(self) -> None:
@@ -333,26 +345,95 @@ class NotebookRunner:
         self.phases[phase] += now - began
         return now
 
-    def _start(self) -> None:
-        began = time.monotonic()
-        self._new_scratch()
-        self._configure(self.client.create_kernel_manager())
-        # The kernel's own stderr holds only C-level logs (TensorFlow's start-up notices,
-        # jupyter's transport warning); what the student's code prints arrives over IOPub.
-        self.client.start_new_kernel(env=self.env, cwd=self.workdir, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
-        self.client.start_new_kernel_client()
-        began = self._timed("kernel start", began)
-        limit = max(self.limits.cell_timeout, 300)
-        self._run_silently(nbformat.v4.new_code_cell(
-            SETUP_CODE.format(seed=self.limits.seed, preload="")), limit)
-        began = self._timed("set-up", began)
+    def setup_sources(self) -> list[str]:
+        """The code every kernel runs before the notebook: set-up, then the preloads."""
+        sources = [SETUP_CODE.format(seed=self.limits.seed, preload="")]
         if self.limits.preload:
             # Imported under private names: the student's namespace is as without preload.
-            self._run_silently(nbformat.v4.new_code_cell("".join(
-                f"import {name} as _dl_preloaded\ndel _dl_preloaded\n"
-                for name in self.limits.preload)), limit)
-            self._timed("imports", began)
+            sources.append("".join(f"import {name} as _dl_preloaded\ndel _dl_preloaded\n"
+                                   for name in self.limits.preload))
+        return sources
+
+    def spare_key(self) -> tuple:
+        """What a spare kernel must have been started with to serve this runner."""
+        return (self.kernel_name, self.limits, self.sandboxed,
+                tuple(sorted(self.base_env.items())))
+
+    def _start(self) -> None:
+        began = time.monotonic()
+        if self._adopt(spare.take(self.spare_key())):
+            self._timed("kernel start", began)
+        else:
+            began = time.monotonic()
+            self._new_scratch()
+            self._configure(self.client.create_kernel_manager())
+            # The kernel's own stderr holds only C-level logs (TensorFlow's start-up notices,
+            # jupyter's transport warning); what the student's code prints arrives over IOPub.
+            self.client.start_new_kernel(env=self.env, cwd=self.workdir,
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.client.start_new_kernel_client()
+            began = self._timed("kernel start", began)
+            limit = max(self.limits.cell_timeout, 300)
+            for source, phase in zip(self.setup_sources(), ("set-up", "imports")):
+                self._run_silently(nbformat.v4.new_code_cell(source), limit)
+                began = self._timed(phase, began)
+        if self.prestart is not None:  # once, when the first kernel is up
+            spare.launch(NotebookRunner(nbformat.v4.new_notebook(), None, self.prestart,
+                                        self.extra_env, self.kernel_name))
+            self.prestart = None
+
+    def launch_spare(self) -> list[str]:
+        """Starts this runner's kernel and sends its set-up code without waiting for it.
+
+        Returns:
+            The ids of the set-up requests, whose replies :meth:`_adopt` waits for.
+        """
+        self._new_scratch()
+        self._configure(self.client.create_kernel_manager())
+        self.client.start_new_kernel(env=self.env, cwd=self.workdir, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        self.client.kc = self.client.km.client()
+        self.client.kc.start_channels()
+        # As nbclient sends a cell (in history, errors allowed), so the student's cells get
+        # the same execution counts as in a kernel started for them.
+        return [self.client.kc.execute(source, store_history=True, stop_on_error=False,
+                                       allow_stdin=False) for source in self.setup_sources()]
+
+    def _adopt(self, kept: "spare.Spare | None") -> bool:
+        """Takes over a spare kernel once its set-up has run; False (spare stopped) if it failed."""
+        if kept is None:
+            return False
+        other = kept.runner
+        deadline = time.monotonic() + max(self.limits.cell_timeout, 300)
+        waiting = set(kept.pending)
+        try:
+            while waiting:
+                if time.monotonic() > deadline or not run_sync(other.client.km.is_alive)():
+                    raise TimeoutError("the spare kernel did not finish its set-up")
+                try:
+                    reply = run_sync(other.client.kc.get_shell_msg)(timeout=1)
+                except Exception:  # noqa: BLE001 - queue.Empty: not yet
+                    continue
+                if reply.get("parent_header", {}).get("msg_id") in waiting:
+                    if reply["content"].get("status") != "ok":
+                        raise RuntimeError("the spare kernel's set-up failed")
+                    waiting.discard(reply["parent_header"]["msg_id"])
+        except Exception:  # noqa: BLE001 - start a kernel the usual way instead
+            spare.stop(kept)
+            return False
+        for folder in (self.workdir, self.socket_dir):  # a restarted kernel's, if any
+            if folder:
+                shutil.rmtree(folder, ignore_errors=True)
+        self.workdir, self.socket_dir, self.env = other.workdir, other.socket_dir, other.env
+        copy_data(self.data_dir, Path(self.workdir))
+        self.uid = other.uid
+        if self.uid is not None:  # the spare kernel's own user, unique to it
+            sandbox.give_to(Path(self.workdir), self.uid)
+        self.client.resources = {"metadata": {"path": self.workdir}}
+        self.client.km, self.client.kc = other.client.km, other.client.kc
+        self.client.kc.allow_stdin = False
+        self._kernel = None
+        return True
 
     def _stop(self) -> None:
         jupyter_adapter.shut_down(self.client)
@@ -614,7 +695,7 @@ class NotebookRunner:
                     "error", ename=run.status.replace("_", " ").capitalize(),
                     evalue=run.message, traceback=[]))
         self._stop()
-        for folder in (self._socket_dir, self.workdir):
+        for folder in (self.socket_dir, self.workdir):
             if folder:
                 shutil.rmtree(folder, ignore_errors=True)
         return NotebookRun(self.nb, runs, notes, time.monotonic() - start, self.restarts,

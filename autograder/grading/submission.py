@@ -121,7 +121,8 @@ def _ungraded_errors(run: NotebookRun, shown: int = 5) -> list[str]:
 
 def grade_notebook(notebook_path: Path | None, module: str, student_id: str, root: Path,
                    limits: Limits, feedback_path: Path | None = None,
-                   notes: list[str] | None = None) -> SubmissionGrade:
+                   notes: list[str] | None = None, next_module: str | None = None
+                   ) -> SubmissionGrade:
     """Grades one submitted notebook against the module's hidden tests.
 
     Never raises for anything in the submission: an unreadable or missing file gives
@@ -135,6 +136,8 @@ def grade_notebook(notebook_path: Path | None, module: str, student_id: str, roo
         limits: Time and output limits.
         feedback_path: Where to write the HTML feedback (None: no feedback).
         notes: Notes gathered before grading (a renamed file, say).
+        next_module: The module this process grades next, if it knows: its kernel is
+            started while this notebook runs (a spare, see :mod:`.spare`).
 
     Returns:
         The grades of every graded cell.
@@ -160,8 +163,10 @@ def grade_notebook(notebook_path: Path | None, module: str, student_id: str, roo
             assembled = assemble(source, read.notebook)
             notes.extend(assembled.notes)
             result.phases["read"] = time.monotonic() - began
+            prestart = (with_preload(limits, load_source(root, next_module)[0])
+                        if next_module else None)
             run = NotebookRunner(assembled.notebook, exercise_path(root, module).parent,
-                                 with_preload(limits, source)).run()
+                                 with_preload(limits, source), prestart=prestart).run()
             notes.extend(run.notes)
             notes.extend(_ungraded_errors(run))
             executed = run.notebook
