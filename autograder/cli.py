@@ -142,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--no-spare", action="store_true",
                        help="start each kernel only when its notebook comes (by default each "
                             "worker starts its next kernel early: one more idle kernel's "
-                            "memory per worker, about 0.5 GiB with TensorFlow)")
+                            "memory per worker, about 0.6 GiB with TensorFlow)")
     grade.add_argument("--scheduler", metavar="ADDRESS",
                        help="a Dask scheduler (tcp://host:8786) to spread the work over")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
