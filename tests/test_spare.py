@@ -2,8 +2,9 @@
 
 Real kernels, no TensorFlow: the notebook that takes a spare sees what a kernel started for
 it would show (its data files, its own folder, the same execution counts, a fresh
-namespace), a spare for other limits is never taken, the running notebook cannot reach its
-spare, and a batch graded with spares gives the grades it gives without them.
+namespace), a spare for other limits is never taken, a dead one is replaced by a fresh
+kernel, the running notebook cannot reach its spare, and a batch graded with spares gives
+the grades it gives without them.
 """
 
 from __future__ import annotations
@@ -91,3 +92,14 @@ def test_a_batch_with_spares_gives_the_grades_it_gives_without(tmp_path):
     assert all(g.score > 0 for g in with_spares.grades)
     taken = [g for g in with_spares.grades if g.phases.get("set-up", 0) == 0]
     assert len(taken) == 2, [g.phases for g in with_spares.grades]  # all but the first
+
+
+def test_a_dead_spare_is_replaced_by_a_fresh_kernel():
+    NotebookRunner(_notebook("pass"), None, LIMITS, prestart=LIMITS).run()
+    found = spare.kept()
+    found.runner.client.km.provisioner.process.kill()  # as the OOM killer would
+    found.runner.client.km.provisioner.process.wait()
+    run = NotebookRunner(_notebook("print(6 * 7)"), None, LIMITS).run()
+    assert run.phases["set-up"] > 0  # started the usual way
+    assert _text(run.notebook.cells[0]) == "42\n" and not run.notes
+    assert not os.path.exists(found.runner.workdir)
