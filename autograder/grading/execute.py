@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import os
+import queue
 import shutil
 import subprocess
 import tempfile
@@ -359,23 +360,37 @@ class NotebookRunner:
         return (self.kernel_name, self.limits, self.sandboxed,
                 tuple(sorted(self.base_env.items())))
 
+    @property
+    def _setup_limit(self) -> float:
+        """Seconds the set-up code (imports included) may take, outside the cells' limits."""
+        return max(self.limits.cell_timeout, 300)
+
+    def _launch_kernel(self) -> None:
+        """A new scratch folder and a kernel launched in it (not yet answering)."""
+        self._new_scratch()
+        self._configure(self.client.create_kernel_manager())
+        # The kernel's own stderr holds only C-level logs (TensorFlow's start-up notices,
+        # jupyter's transport warning); what the student's code prints arrives over IOPub.
+        self.client.start_new_kernel(env=self.env, cwd=self.workdir, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+
+    def remove_folders(self) -> None:
+        """Removes the kernel's scratch and socket folders (after its kernel has stopped)."""
+        for folder in (self.socket_dir, self.workdir):
+            if folder:
+                shutil.rmtree(folder, ignore_errors=True)
+
     def _start(self) -> None:
         began = time.monotonic()
         if self._adopt(spare.take(self.spare_key())):
             self._timed("kernel start", began)
         else:
             began = time.monotonic()
-            self._new_scratch()
-            self._configure(self.client.create_kernel_manager())
-            # The kernel's own stderr holds only C-level logs (TensorFlow's start-up notices,
-            # jupyter's transport warning); what the student's code prints arrives over IOPub.
-            self.client.start_new_kernel(env=self.env, cwd=self.workdir,
-                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self._launch_kernel()
             self.client.start_new_kernel_client()
             began = self._timed("kernel start", began)
-            limit = max(self.limits.cell_timeout, 300)
             for source, phase in zip(self.setup_sources(), ("set-up", "imports")):
-                self._run_silently(nbformat.v4.new_code_cell(source), limit)
+                self._run_silently(nbformat.v4.new_code_cell(source), self._setup_limit)
                 began = self._timed(phase, began)
         if self.prestart is not None:  # once, when the first kernel is up
             spare.launch(NotebookRunner(nbformat.v4.new_notebook(), None, self.prestart,
@@ -388,10 +403,7 @@ class NotebookRunner:
         Returns:
             The ids of the set-up requests, whose replies :meth:`_adopt` waits for.
         """
-        self._new_scratch()
-        self._configure(self.client.create_kernel_manager())
-        self.client.start_new_kernel(env=self.env, cwd=self.workdir, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
+        self._launch_kernel()
         self.client.kc = self.client.km.client()
         self.client.kc.start_channels()
         # As nbclient sends a cell (in history, errors allowed), so the student's cells get
@@ -404,7 +416,7 @@ class NotebookRunner:
         if kept is None:
             return False
         other = kept.runner
-        deadline = time.monotonic() + max(self.limits.cell_timeout, 300)
+        deadline = time.monotonic() + self._setup_limit
         waiting = set(kept.pending)
         try:
             while waiting:
@@ -412,7 +424,7 @@ class NotebookRunner:
                     raise TimeoutError("the spare kernel did not finish its set-up")
                 try:
                     reply = run_sync(other.client.kc.get_shell_msg)(timeout=1)
-                except Exception:  # noqa: BLE001 - queue.Empty: not yet
+                except queue.Empty:  # not yet
                     continue
                 if reply.get("parent_header", {}).get("msg_id") in waiting:
                     if reply["content"].get("status") != "ok":
@@ -421,9 +433,7 @@ class NotebookRunner:
         except Exception:  # noqa: BLE001 - start a kernel the usual way instead
             spare.stop(kept)
             return False
-        for folder in (self.workdir, self.socket_dir):  # a restarted kernel's, if any
-            if folder:
-                shutil.rmtree(folder, ignore_errors=True)
+        self.remove_folders()  # a restarted kernel's, if any
         self.workdir, self.socket_dir, self.env = other.workdir, other.socket_dir, other.env
         copy_data(self.data_dir, Path(self.workdir))
         self.uid = other.uid
@@ -695,8 +705,6 @@ class NotebookRunner:
                     "error", ename=run.status.replace("_", " ").capitalize(),
                     evalue=run.message, traceback=[]))
         self._stop()
-        for folder in (self.socket_dir, self.workdir):
-            if folder:
-                shutil.rmtree(folder, ignore_errors=True)
+        self.remove_folders()
         return NotebookRun(self.nb, runs, notes, time.monotonic() - start, self.restarts,
                            dict(self.phases))

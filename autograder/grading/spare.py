@@ -19,7 +19,6 @@ its key does not match, and when the process exits.
 from __future__ import annotations
 
 import atexit
-import shutil
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -77,9 +76,7 @@ def take(key: tuple) -> Spare | None:
 def stop(spare: Spare) -> None:
     """Stops a spare's kernel and removes its folders."""
     jupyter_adapter.shut_down(spare.runner.client)
-    for folder in (spare.runner.workdir, spare.runner.socket_dir):
-        if folder:
-            shutil.rmtree(folder, ignore_errors=True)
+    spare.runner.remove_folders()
 
 
 def discard() -> None:
