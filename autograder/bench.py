@@ -6,19 +6,23 @@ grades it
 
 1. with this grader and one worker,
 2. (``--without-spares``) with one worker and no spare kernels, as before them,
-3. with this grader and one worker per CPU core,
-4. with plain sequential ``nbgrader autograde`` in a temporary nbgrader course (gradebook,
+3. (``--cold``) with one worker and kernels started cold (no zygote), as before warm
+   kernels, and the same with one worker per CPU core,
+4. with this grader and one worker per CPU core,
+5. with plain sequential ``nbgrader autograde`` in a temporary nbgrader course (gradebook,
    ``generate_assignment``, ``submitted/``, ``autograde``),
 
 and prints seconds per submission, submissions per minute, the share of the time spent
-starting kernels and importing TensorFlow (measured apart: a bare kernel start, and a
-kernel start plus ``import tensorflow``), and the ratio against nbgrader.
+starting kernels and importing TensorFlow (measured apart: a bare cold kernel start, a
+cold kernel start plus ``import tensorflow``, and a warm one), and the ratio against
+nbgrader.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -156,6 +160,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--kernel-samples", type=int, default=3)
     parser.add_argument("--without-spares", action="store_true",
                         help="also grade with 1 worker and no spare kernels, for comparison")
+    parser.add_argument("--cold", action="store_true",
+                        help="also grade with kernels started cold (no zygote), for comparison")
     args = parser.parse_args(argv)
 
     root = find_course_root()
@@ -168,13 +174,20 @@ def main(argv: list[str] | None = None) -> None:
         print(f"class: {args.students} students x {len(modules)} module(s) = {count} "
               f"submissions ({', '.join(modules)}); {args.workers} worker(s) available", flush=True)
 
-        start = _timed_kernel("pass", limits, args.kernel_samples)
-        with_tf = _timed_kernel("import tensorflow", limits, args.kernel_samples)
+        cold = dataclasses.replace(limits, warm=False)
+        start = _timed_kernel("pass", cold, args.kernel_samples)
+        with_tf = _timed_kernel("import tensorflow", cold, args.kernel_samples)
+        _timed_kernel("pass", dataclasses.replace(limits, preload=("tensorflow",)), 1)
+        warm_tf = _timed_kernel("import tensorflow",
+                                dataclasses.replace(limits, preload=("tensorflow",)),
+                                args.kernel_samples)
         tf_modules = sum(_uses_tensorflow(root, m, limits) for m in modules)
         fixed = args.students * (len(modules) * start + tf_modules * (with_tf - start))
         print(f"kernel start (sandboxed={NotebookRunner(nbformat.v4.new_notebook(), None, limits).sandboxed}): "
               f"{start:.2f} s; + import tensorflow: {with_tf - start:.2f} s "
-              f"({tf_modules} of {len(modules)} module(s) import it)", flush=True)
+              f"({tf_modules} of {len(modules)} module(s) import it); a warm kernel (forked "
+              f"from a zygote, where the grader is root) with TensorFlow: {warm_tf:.2f} s",
+              flush=True)
 
         print("grading with 1 worker...", flush=True)
         one, phases = grade_ours(root, submissions, work / "out1", 1, limits)
@@ -182,6 +195,13 @@ def main(argv: list[str] | None = None) -> None:
         if args.without_spares:
             print("grading with 1 worker, no spare kernels...", flush=True)
             bare = grade_ours(root, submissions, work / "out0", 1, limits, prestart=False)
+        cold_runs = None
+        if args.cold:
+            print("grading with 1 worker, kernels started cold...", flush=True)
+            cold_one = grade_ours(root, submissions, work / "outC1", 1, cold)
+            print(f"grading with {args.workers} workers, kernels started cold...", flush=True)
+            cold_many, _ = grade_ours(root, submissions, work / "outCN", args.workers, cold)
+            cold_runs = (cold_one, cold_many)
         print(f"grading with {args.workers} workers...", flush=True)
         many, _ = grade_ours(root, submissions, work / "outN", args.workers, limits)
         plain = None
@@ -196,6 +216,12 @@ def main(argv: list[str] | None = None) -> None:
         if bare is not None:
             print(f"  1 worker, no spare kernels: {bare[0] / count:6.2f} s/submission "
                   f"(spares make 1 worker {bare[0] / one:.2f}x as fast)")
+        if cold_runs is not None:
+            (cold_one, _), cold_many = cold_runs
+            print(f"  kernels started cold: 1 worker {cold_one / count:6.2f} s/submission, "
+                  f"{args.workers} workers {cold_many / count:6.2f} (speed-up "
+                  f"{cold_one / cold_many:.2f}x); warm kernels make 1 worker "
+                  f"{cold_one / one:.2f}x and {args.workers} workers {cold_many / many:.2f}x as fast")
         print(f"  started in the worker's path, kernels would cost "
               f"{100 * args.students * len(modules) * start / one:.0f}% and TensorFlow imports "
               f"{100 * (fixed - args.students * len(modules) * start) / one:.0f}% of the 1-worker "
@@ -206,12 +232,18 @@ def main(argv: list[str] | None = None) -> None:
             print(f"  nbgrader : {plain / count:6.2f} s/submission, {60 * count / plain:7.1f} "
                   f"submissions/min; ours is {plain / one:.2f}x (1 worker) and "
                   f"{plain / many:.2f}x ({args.workers} workers) as fast")
+            if cold_runs is not None:
+                print(f"  with cold kernels ours would be {plain / cold_runs[0][0]:.2f}x (1 worker) "
+                      f"and {plain / cold_runs[1]:.2f}x ({args.workers} workers) as fast")
         print("\nwhere the time goes (1 worker, mean per submission; with a spare, its start-up "
               "is the wait under 'kernel start')")
         print(phase_table(phases))
         if bare is not None:
             print("\nthe same without spare kernels")
             print(phase_table(bare[1]))
+        if cold_runs is not None:
+            print("\nthe same with kernels started cold")
+            print(phase_table(cold_runs[0][1]))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

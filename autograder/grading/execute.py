@@ -37,7 +37,7 @@ from nbformat import NotebookNode
 
 from autograder.determinism import GRADING_ENVIRONMENT, THREADS_VARIABLE, thread_environment
 from autograder.grading import cells as C
-from autograder.grading import guard, jupyter_adapter, sandbox, spare
+from autograder.grading import guard, jupyter_adapter, sandbox, spare, warm
 from autograder.grading.judge import JudgeProcess
 from autograder.grading.limits import Limits
 from autograder.grading.status import CellStatus
@@ -320,12 +320,25 @@ class NotebookRunner:
             km.connection_file = os.path.join(self.socket_dir, f"kernel-{self.restarts}.json")
             km.ip = os.path.join(self.socket_dir, f"k{self.restarts}")
         uid = self.uid = sandbox.kernel_uid() if self.sandboxed else None
-        argv = sandbox.kernel_command(
-            list(spec.argv), Path(self.workdir), Path(self.socket_dir or self.workdir),
-            self.limits.memory_mb, self.limits.max_processes, self.limits.max_file_mb,
-            self.sandboxed, uid)
+
+        def command(kernel_argv: list[str]) -> list[str]:
+            return sandbox.kernel_command(
+                kernel_argv, Path(self.workdir), Path(self.socket_dir or self.workdir),
+                self.limits.memory_mb, self.limits.max_processes, self.limits.max_file_mb,
+                self.sandboxed, uid)
+
+        argv, provisioner = command(list(spec.argv)), None
+        if uid is not None and self.limits.warm:  # forked from a zygote (:mod:`.warm`)
+            provisioner = {"provisioner_name": warm.NAME, "config": {"request": {
+                "imports": list(self.limits.preload),
+                "zygote_env": sandbox.kernel_environment(self.base_env, Path("/")),
+                "uid": uid, "cwd": self.workdir, "env": self.env,
+                "connection_file": km.connection_file, "memory_mb": self.limits.memory_mb,
+                "processes": self.limits.max_processes, "file_mb": self.limits.max_file_mb,
+                "cold_argv": argv}}}
+            argv = command(warm.HOLDER_COMMAND)
         jupyter_adapter.use_kernel_command(
-            km, argv, "message" if self.sandboxed else spec.interrupt_mode)
+            km, argv, "message" if self.sandboxed else spec.interrupt_mode, provisioner)
         if uid is not None:  # the kernel's own user must read its connection file
             km.write_connection_file()
             for folder in (self.workdir, self.socket_dir):
@@ -451,7 +464,8 @@ class NotebookRunner:
     def _kernel_pid(self) -> int | None:
         launcher = jupyter_adapter.launcher_pid(self.client.km)
         if self._kernel is None or self._kernel[0] != launcher:
-            self._kernel = (launcher, sandbox.kernel_pid(launcher))
+            forked = jupyter_adapter.forked_kernel_pid(self.client.km)
+            self._kernel = (launcher, forked or sandbox.kernel_pid(launcher))
         return self._kernel[1]
 
     def _to_send(self, cell: NotebookNode) -> NotebookNode:

@@ -17,7 +17,8 @@ from __future__ import annotations
 from typing import Any
 
 
-def use_kernel_command(manager: Any, argv: list[str], interrupt_mode: str) -> None:
+def use_kernel_command(manager: Any, argv: list[str], interrupt_mode: str,
+                       provisioner: dict | None = None) -> None:
     """Makes ``manager`` start its next kernel with ``argv`` (the rest of its spec kept).
 
     Args:
@@ -25,13 +26,18 @@ def use_kernel_command(manager: Any, argv: list[str], interrupt_mode: str) -> No
         argv: The full command line, ``{connection_file}`` included.
         interrupt_mode: ``"signal"`` or ``"message"`` (a sandboxed kernel has no signals
             from outside its namespace).
+        provisioner: A kernel spec's ``kernel_provisioner`` stanza (``provisioner_name``
+            and ``config``), or None for the spec's own (jupyter_client's default).
     """
     from jupyter_client.kernelspec import KernelSpec
 
     spec = manager.kernel_spec
+    metadata = {k: v for k, v in spec.metadata.items() if k != "kernel_provisioner"}
+    if provisioner is not None:
+        metadata["kernel_provisioner"] = provisioner
     manager._kernel_spec = KernelSpec(  # noqa: SLF001 - the spec jupyter_client caches
         resource_dir=spec.resource_dir, argv=argv, display_name=spec.display_name,
-        language=spec.language, metadata=spec.metadata, env=spec.env,
+        language=spec.language, metadata=metadata, env=spec.env,
         interrupt_mode=interrupt_mode)
 
 
@@ -52,3 +58,8 @@ def launcher_pid(manager: Any) -> int | None:
     """The process id of what the manager launched (the sandbox or the kernel), or None."""
     process = getattr(getattr(manager, "provisioner", None), "process", None)
     return getattr(process, "pid", None)
+
+
+def forked_kernel_pid(manager: Any) -> int | None:
+    """The pid of a kernel forked into its sandbox (:mod:`.warm`), or None for any other."""
+    return getattr(getattr(manager, "provisioner", None), "kernel_pid", None)

@@ -49,6 +49,10 @@ class Limits:
                          "kernel (False: in the kernel, as nbgrader does)")
     sandbox: str = _limit("auto", "--sandbox", None,
                           "run kernels in bubblewrap: auto (when installed), require or off")
+    warm: bool = _limit(True, "--cold-kernels", None,
+                        "start every kernel cold instead of forking it, sandboxed, from a "
+                        "zygote that has imported its libraries (which graders running as "
+                        "root with bubblewrap do by default)")
 
 
 SANDBOX_MODES = ("auto", "require", "off")
@@ -66,6 +70,9 @@ def limit_options() -> list[tuple[str, str, dict]]:
         keywords = {"default": default, "help": f"{spec.metadata['help']} (default %(default)s)"}
         if spec.name == "sandbox":
             keywords["choices"] = SANDBOX_MODES
+        elif isinstance(default, bool):  # a switch that turns the default around
+            keywords = {"action": "store_false" if default else "store_true",
+                        "help": spec.metadata["help"]}
         else:
             keywords.update(type=type(default), metavar=spec.metadata["metavar"])
         options.append((flag, spec.name, keywords))
