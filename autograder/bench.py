@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"kernel start (sandboxed={NotebookRunner(nbformat.v4.new_notebook(), None, limits).sandboxed}): "
               f"{start:.2f} s; + import tensorflow: {with_tf - start:.2f} s "
               f"({tf_modules} of {len(modules)} module(s) import it); a warm kernel (forked "
-              f"from a zygote, where the grader is root) with TensorFlow: {warm_tf:.2f} s",
+              f"from a zygote) with TensorFlow: {warm_tf:.2f} s",
               flush=True)
 
         print("grading with 1 worker...", flush=True)

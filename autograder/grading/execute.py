@@ -328,11 +328,12 @@ class NotebookRunner:
                 self.sandboxed, uid)
 
         argv, provisioner = command(list(spec.argv)), None
-        if uid is not None and self.limits.warm:  # forked from a zygote (:mod:`.warm`)
+        if self.sandboxed and self.limits.warm:  # forked from a zygote (:mod:`.warm`)
             provisioner = {"provisioner_name": warm.NAME, "config": {"request": {
                 "imports": list(self.limits.preload),
                 "zygote_env": sandbox.kernel_environment(self.base_env, Path("/")),
-                "uid": uid, "cwd": self.workdir, "env": self.env,
+                "uid": sandbox.SANDBOX_UID if uid is None else uid, "own_user": uid is not None,
+                "cwd": self.workdir, "env": self.env,
                 "connection_file": km.connection_file, "memory_mb": self.limits.memory_mb,
                 "processes": self.limits.max_processes, "file_mb": self.limits.max_file_mb,
                 "cold_argv": argv}}}

@@ -51,8 +51,8 @@ class Limits:
                           "run kernels in bubblewrap: auto (when installed), require or off")
     warm: bool = _limit(True, "--cold-kernels", None,
                         "start every kernel cold instead of forking it, sandboxed, from a "
-                        "zygote that has imported its libraries (which graders running as "
-                        "root with bubblewrap do by default)")
+                        "zygote that has imported its libraries (as is done by default "
+                        "where kernels run in bubblewrap)")
 
 
 SANDBOX_MODES = ("auto", "require", "off")

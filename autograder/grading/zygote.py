@@ -16,8 +16,8 @@ then *joins* that sandbox before any student code can run:
    sees the sandbox's file system (its root, the read-only system, the scratch folder) and
    no network, and its own child is a process of the sandbox's PID namespace;
 2. that child, the kernel, starts a new session, drops every capability from its bounding
-   set, switches to the kernel's own user (``setgroups``/``setresgid``/``setresuid``, as
-   ``setpriv`` does), sets ``no_new_privs`` and (as the ``exec`` of a cold start would)
+   set, switches to the kernel's user (``setgroups``/``setresgid``/``setresuid``, as
+   ``setpriv`` does) and clears its capabilities, sets ``no_new_privs`` and (as the ``exec`` of a cold start would)
    makes itself dumpable again, sets the memory, process and file-size limits,
    checks that it holds no capability at all, replaces its standard streams (the zygote's
    control pipes) with ``/dev/null``, closes every other descriptor and takes the kernel's
@@ -35,13 +35,16 @@ The grader talks to a zygote over its stdin and stdout, one JSON object per line
 ``{"target": pid, "uid": ..., ...}`` per kernel, answered ``{"pid": kernel_pid}`` or
 ``{"error": "..."}``. :class:`.WarmKernelProvisioner` asks for the kernels.
 
-Only graders running as root use zygotes: they switch each kernel to a user of its own,
-which a zygote can do too. Elsewhere kernels start cold, as before.
+A root grader's kernel switches to a user of its own, as its cold start does with
+``setpriv``; an ordinary user's kernel is uid 1000 of the sandbox's user namespace, entered
+after the namespaces it owns, with its capabilities there cleared (``capset``). Where
+bubblewrap is not used, kernels start cold, as before.
 """
 
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import importlib
 import json
 import os
@@ -61,6 +64,8 @@ PR_SET_DUMPABLE = 4
 PR_CAPBSET_DROP = 24
 PR_SET_NO_NEW_PRIVS = 38
 CAP_LAST = 63
+NS_GET_USERNS = 0xB701  # ioctl: the user namespace that owns a namespace
+_LINUX_CAPABILITY_VERSION_3 = 0x20080522
 # What a kernel needs and the zygote imports up front, besides the preloads.
 BASE_IMPORTS = ("numpy", "ipykernel.kernelapp", "autograder.determinism",
                 "autograder.grading.guard")
@@ -80,21 +85,50 @@ def _prctl(option: int, value: int) -> None:
 
 
 def _join_namespaces(target: int) -> None:
-    """Enters every namespace of process ``target`` that differs from this process's own."""
+    """Enters every namespace of process ``target`` that differs from this process's own.
+
+    A non-root grader's sandbox has user namespaces: the one bubblewrap made, which owns
+    the other namespaces, and a nested one (``--disable-userns``) where the kernel runs.
+    Entering a namespace takes ``CAP_SYS_ADMIN`` in the user namespace that owns it, so
+    the owner is entered first, then the others, then the kernel's own user namespace.
+    """
     handles = []
     for name in NAMESPACES:
         theirs = f"/proc/{target}/ns/{name}"
         try:
-            if os.readlink(theirs) == os.readlink(f"/proc/self/ns/{name}"):
+            if name == "user" or os.readlink(theirs) == os.readlink(f"/proc/self/ns/{name}"):
                 continue
             handles.append((name, os.open(theirs, os.O_RDONLY)))
         except FileNotFoundError:  # a namespace this kernel does not have (cgroup)
             continue
     if not any(name == "mnt" for name, _ in handles):
         raise RuntimeError(f"process {target} is not in a sandbox (same mount namespace)")
-    for name, handle in handles:
-        _check(_libc.setns(handle, 0), f"setns({name})")
+    owner = fcntl.ioctl(handles[0][1], NS_GET_USERNS)
+    own = os.open(f"/proc/{target}/ns/user", os.O_RDONLY)
+    # Read before any setns: once in the sandbox's mount namespace, /proc is its own.
+    ours, owner_id, own_id = (os.readlink(p) for p in (
+        "/proc/self/ns/user", f"/proc/self/fd/{owner}", f"/proc/self/fd/{own}"))
+    steps = [("user", owner, owner_id != ours), *((n, h, True) for n, h in handles),
+             ("user", own, own_id not in (ours, owner_id))]
+    for name, handle, needed in steps:
+        if needed:
+            _check(_libc.setns(handle, 0), f"setns({name})")
         os.close(handle)
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                ("inheritable", ctypes.c_uint32)]
+
+
+def _clear_capabilities() -> None:
+    """Empties the effective, permitted and inheritable sets (``capset``, version 3)."""
+    _check(_libc.capset(ctypes.byref(_CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)),
+                        (_CapData * 2)()), "capset")
 
 
 def _capabilities_held() -> list[str]:
@@ -120,9 +154,11 @@ def _become_kernel(request: dict[str, Any], report: int) -> None:
             _prctl(PR_CAPBSET_DROP, capability)
         except OSError:  # past the last capability this kernel knows
             break
-    os.setgroups([])
+    if request.get("own_user"):  # a root grader's kernel user; a user namespace has no
+        os.setgroups([])        # groups to change (bubblewrap denies setgroups there)
     os.setresgid(uid, uid, uid)
     os.setresuid(uid, uid, uid)
+    _clear_capabilities()  # in a user namespace, keeping one's uid keeps the capabilities
     _prctl(PR_SET_NO_NEW_PRIVS, 1)
     # Changing user made the process undumpable (its /proc files root's); the exec of a
     # cold start would have made it dumpable again. Core dumps stay off (RLIMIT_CORE 0).
