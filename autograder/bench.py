@@ -34,6 +34,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.course import available_modules, find_course_root, solution_path
+from autograder.grading import zygote
 from autograder.grading.execute import PHASES, Limits, NotebookRunner
 
 NBGRADER_CONFIG = """c = get_config()
@@ -178,6 +179,8 @@ def main(argv: list[str] | None = None) -> None:
         start = _timed_kernel("pass", cold, args.kernel_samples)
         with_tf = _timed_kernel("import tensorflow", cold, args.kernel_samples)
         _timed_kernel("pass", dataclasses.replace(limits, preload=("tensorflow",)), 1)
+        for forker in list(zygote._zygotes.values()):  # noqa: SLF001 - started just now
+            forker.wait(300)
         warm_tf = _timed_kernel("import tensorflow",
                                 dataclasses.replace(limits, preload=("tensorflow",)),
                                 args.kernel_samples)

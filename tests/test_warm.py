@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -52,6 +53,15 @@ print(json.dumps({{
     'limits': [__import__('resource').getrlimit(r) for r in (2, 6, 1)],
 }}))
 """
+
+
+@pytest.fixture(autouse=True)
+def _zygote_ready():
+    """The first kernel starts the zygote (and starts cold); the tests want it ready."""
+    if sandbox.probe().available:
+        _run(["pass"])
+        for forker in list(zygote._zygotes.values()):  # noqa: SLF001
+            assert forker.wait(120), forker.failed
 
 
 def _run(sources: list[str], **limits) -> tuple[list, NotebookRunner]:
@@ -124,6 +134,21 @@ def test_dead_warm_kernel_is_seen_and_replaced():
     assert cells[0][1].status == CellStatus.KERNEL_DIED
     assert cells[1][1].status == CellStatus.OK
     assert "42" in cells[1][0].outputs[0]["text"]
+
+
+@needs_warm
+def test_zygote_that_cannot_import_leaves_kernels_cold(monkeypatch, caplog):
+    env = sandbox.kernel_environment(dict(os.environ), Path("/"))
+    broken = zygote.Zygote(("no_such_module_for_a_zygote",), env)
+    assert not broken.wait(120)
+    assert "no_such_module_for_a_zygote" in broken.failed  # why, in the grader's words
+    monkeypatch.setattr(zygote, "shared", lambda imports, env: broken)
+    monkeypatch.setattr(warm, "_warned", [])
+    [(cell, run)], _ = _run([PROBE])
+    assert run.status == CellStatus.OK, run.message
+    assert _report(cell)["processes"] == [1, 2]  # started cold, in its sandbox
+    assert broken.spawned == 0
+    assert any("no zygote to fork kernels from" in r.getMessage() for r in caplog.records)
 
 
 @needs_warm

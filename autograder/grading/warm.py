@@ -8,9 +8,9 @@ place of the kernel, has the worker's :mod:`.zygote` fork the kernel into that s
 and then watches both: the kernel's end is the sandbox's end (it is stopped at once), and
 stopping the sandbox ends the kernel (its PID namespace goes with it).
 
-If the zygote cannot serve (it failed to import, the fork failed), the sandbox is stopped
-and the kernel spec's usual command starts instead: a warm kernel is an optimisation,
-never a reason for a grade to change.
+While the zygote is still importing (a worker's first kernels), and if it cannot serve (it
+failed to import, a fork failed: said once), the kernel spec's usual command starts the
+kernel instead: a warm kernel is an optimisation, never a reason for a grade to change.
 """
 
 from __future__ import annotations
@@ -85,15 +85,18 @@ class WarmKernelProvisioner(LocalProvisioner):
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
         """Starts the waiting sandbox and forks the kernel into it (or starts it cold)."""
-        info = await super().launch_kernel(cmd, **kwargs)
         request = dict(self.request)
         # What jupyter_client appended to the spec's command (nbclient's history option).
         extra = cmd[len(self.kernel_spec.argv):]
         request["argv"] = ["-f", request["connection_file"], *extra]
+        forker = zygote.shared(tuple(request["imports"]), request["zygote_env"])
+        if not forker.alive():  # still importing (the first kernels), or failed
+            if forker.failed:
+                _warn_once(f"note: no zygote to fork kernels from ({forker.failed}); kernels "
+                           "start cold instead (slower, graded the same)")
+            return await self._start_cold(request, extra, **kwargs)
+        info = await super().launch_kernel(cmd, **kwargs)
         try:
-            forker = zygote.shared(tuple(request["imports"]), request["zygote_env"])
-            if forker is None:
-                raise RuntimeError("no zygote")
             request["target"] = _holder(self.process.pid, time.monotonic() + HOLDER_TIMEOUT)
             self.kernel = psutil.Process(forker.spawn(request))
             self.warm = True
@@ -103,10 +106,14 @@ class WarmKernelProvisioner(LocalProvisioner):
                        "instead (slower, graded the same)")
             await super().kill()
             await super().wait()
-            self.kernel, self.warm = None, False
-            return await super().launch_kernel(
-                [*(part.replace("{connection_file}", request["connection_file"])
-                   for part in request["cold_argv"]), *extra], **kwargs)
+            self.kernel = None
+            return await self._start_cold(request, extra, **kwargs)
+
+    async def _start_cold(self, request: dict[str, Any], extra: list[str], **kwargs: Any) -> Any:
+        """Starts the kernel the usual way: the kernel spec's own command, in its sandbox."""
+        return await super().launch_kernel(
+            [*(part.replace("{connection_file}", request["connection_file"])
+               for part in request["cold_argv"]), *extra], **kwargs)
 
     async def poll(self) -> int | None:
         """None while the kernel runs; once it has ended, its sandbox is stopped too."""

@@ -280,7 +280,29 @@ class Zygote:
             env=env, cwd="/", text=True, bufsize=1)
         self.lock = threading.Lock()
         self.spawned = 0  # kernels forked
-        self.ready = self._ask({"imports": list(imports)}, 300).get("ready", False)
+        self.ready = False
+        self.answer: dict[str, Any] = {}  # to the imports, once they are done
+        # The imports take seconds: meanwhile the worker grades (its kernels start cold).
+        self.started = threading.Thread(target=self._start, args=(imports,), daemon=True)
+        self.started.start()
+
+    def _start(self, imports: tuple[str, ...]) -> None:
+        self.answer = self._ask({"imports": list(imports)}, 300)
+        self.ready = bool(self.answer.get("ready"))
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Waits until the zygote has imported its modules; True if it is ready."""
+        self.started.join(timeout)
+        return self.alive()
+
+    @property
+    def failed(self) -> str:
+        """Why the zygote cannot serve (it failed or ended), or "" (ready, or still importing)."""
+        if self.started.is_alive():
+            return ""
+        if not self.ready:
+            return str(self.answer.get("error", "it did not start"))
+        return "" if self.process.poll() is None else "it ended"
 
     def _ask(self, message: dict[str, Any], timeout: float) -> dict[str, Any]:
         with self.lock:
@@ -324,27 +346,27 @@ class Zygote:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
-        self.ready = False
 
 
 _zygotes: dict[tuple, Zygote] = {}
 _registry_lock = threading.Lock()
 
 
-def shared(imports: tuple[str, ...], env: dict[str, str]) -> Zygote | None:
+def shared(imports: tuple[str, ...], env: dict[str, str]) -> Zygote:
     """This process's zygote for ``imports`` and ``env``, started on first use.
 
+    A zygote that ended after it was ready is started anew; one that failed to import is
+    kept as it is (``failed`` says why), so it is not paid for at every kernel.
+
     Returns:
-        The zygote, or None where none can run (it failed to start or to import).
+        The zygote; until it is ready (``alive``), kernels start cold.
     """
     key = (tuple(imports), tuple(sorted(env.items())))
     with _registry_lock:
         zygote = _zygotes.get(key)
-        if zygote is None or not zygote.alive():
-            if zygote is not None and not zygote.ready:
-                return None  # it failed once: do not pay for it at every kernel
+        if zygote is None or (zygote.ready and zygote.process.poll() is not None):
             zygote = _zygotes[key] = Zygote(imports, env)
-        return zygote if zygote.alive() else None
+        return zygote
 
 
 def stop_all() -> None:
