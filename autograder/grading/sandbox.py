@@ -28,6 +28,10 @@ kernel runs
   small private ``/tmp``;
 * with a clean environment (no secrets inherited from the grader's shell).
 
+A warm kernel (:mod:`.zygote`) is not started in the sandbox but forked into it: the same
+command runs with a waiting ``sleep`` in place of the kernel, and the fork enters its
+namespaces and takes the same user, capabilities, limits and environment first.
+
 Memory, processes and file size are limited by :mod:`.rlimits` inside the sandbox; time
 and output by :mod:`.execute`. Without bubblewrap (macOS, Windows, Colab, containers
 that forbid user namespaces) the kernel runs unsandboxed with the memory and file-size
