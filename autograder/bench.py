@@ -178,12 +178,11 @@ def main(argv: list[str] | None = None) -> None:
         cold = dataclasses.replace(limits, warm=False)
         start = _timed_kernel("pass", cold, args.kernel_samples)
         with_tf = _timed_kernel("import tensorflow", cold, args.kernel_samples)
-        _timed_kernel("pass", dataclasses.replace(limits, preload=("tensorflow",)), 1)
-        for forker in list(zygote._zygotes.values()):  # noqa: SLF001 - started just now
+        preloaded = dataclasses.replace(limits, preload=("tensorflow",))
+        _timed_kernel("pass", preloaded, 1)  # starts the zygote (this kernel starts cold)
+        for forker in zygote.started():
             forker.wait(300)
-        warm_tf = _timed_kernel("import tensorflow",
-                                dataclasses.replace(limits, preload=("tensorflow",)),
-                                args.kernel_samples)
+        warm_tf = _timed_kernel("import tensorflow", preloaded, args.kernel_samples)
         tf_modules = sum(_uses_tensorflow(root, m, limits) for m in modules)
         fixed = args.students * (len(modules) * start + tf_modules * (with_tf - start))
         print(f"kernel start (sandboxed={NotebookRunner(nbformat.v4.new_notebook(), None, limits).sandboxed}): "

@@ -60,7 +60,7 @@ def _zygote_ready():
     """The first kernel starts the zygote (and starts cold); the tests want it ready."""
     if sandbox.probe().available:
         _run(["pass"])
-        for forker in list(zygote._zygotes.values()):  # noqa: SLF001
+        for forker in zygote.started():
             assert forker.wait(120), forker.failed
 
 
@@ -77,7 +77,7 @@ def _report(cell) -> dict:
 
 
 def _forks() -> int:
-    return sum(z.spawned for z in zygote._zygotes.values())  # noqa: SLF001
+    return sum(z.spawned for z in zygote.started())
 
 
 @needs_warm
@@ -119,7 +119,7 @@ def test_warm_kernel_holds_nothing_of_its_zygote():
     assert _forks() == before + 1
     report = _report(cell)
     pipes = set()
-    for forker in zygote._zygotes.values():  # noqa: SLF001
+    for forker in zygote.started():
         for stream in (forker.process.stdin, forker.process.stdout):
             pipes.add(os.fstat(stream.fileno()).st_ino)
     held = {inode for _, inode, fifo in report["fds"].values() if fifo}

@@ -369,6 +369,12 @@ def shared(imports: tuple[str, ...], env: dict[str, str]) -> Zygote:
         return zygote
 
 
+def started() -> list[Zygote]:
+    """Every zygote this process has started (ready, importing or failed)."""
+    with _registry_lock:
+        return list(_zygotes.values())
+
+
 def stop_all() -> None:
     """Ends every zygote of this process."""
     with _registry_lock:
